@@ -1,0 +1,13 @@
+package io.sluice.config;
+
+/** A setting whose value cannot be used; the message names the setting so start-up logs say what to fix. */
+public class InvalidSettingException extends RuntimeException {
+    public InvalidSettingException(String setting, String value, String expected) {
+        super("Invalid setting " + setting + "=" + quote(setting, value) + ": expected " + expected);
+    }
+
+    private static String quote(String setting, String value) {
+        // Never echo a secret back into a log line.
+        return setting.equals("API_TOKEN") ? "<hidden>" : "'" + value + "'";
+    }
+}

@@ -1,0 +1,90 @@
+package io.sluice.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** Parses raw setting strings; every rejection names the setting and what was expected. */
+final class SettingReader {
+    private final UnaryOperator<String> lookup;
+
+    SettingReader(UnaryOperator<String> lookup) {
+        this.lookup = lookup;
+    }
+
+    private Optional<String> raw(String name) {
+        String v = lookup.apply(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    Optional<String> optionalText(String name) {
+        return raw(name);
+    }
+
+    String text(String name, String fallback) {
+        return raw(name).orElse(fallback);
+    }
+
+    String path(String name, String fallback) {
+        String v = raw(name).orElse(fallback);
+        if (!v.matches("(/[A-Za-z0-9._~-]+)+")) {
+            throw new InvalidSettingException(name, v, "a path such as /m3u-proxy");
+        }
+        return v;
+    }
+
+    Optional<String> optionalHttpUrl(String name) {
+        return raw(name).map(v -> {
+            try {
+                URI u = new URI(v);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+                    return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+                }
+            } catch (Exception e) {
+                // reported below
+            }
+            throw new InvalidSettingException(name, v, "an http(s) URL with a host");
+        });
+    }
+
+    boolean bool(String name, boolean fallback) {
+        return raw(name).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new InvalidSettingException(name, v, "true or false");
+        }).orElse(fallback);
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+        return raw(name).map(v -> {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidSettingException(name, v, "an integer from " + min + " to " + max);
+        }).orElse(fallback);
+    }
+
+    /** Seconds, fractions allowed ("1.5"), as m3u-proxy's settings are written. */
+    Duration seconds(String name, double fallback, double min, double max) {
+        double s = raw(name).map(v -> {
+            try {
+                double d = Double.parseDouble(v);
+                if (d >= min && d <= max) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidSettingException(name, v, "seconds from " + min + " to " + max);
+        }).orElse(fallback);
+        return Duration.ofNanos(Math.round(s * 1_000_000_000d));
+    }
+}

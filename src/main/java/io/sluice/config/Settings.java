@@ -1,0 +1,80 @@
+package io.sluice.config;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every setting Sluice reads, typed and validated once at start-up (SPEC 2).
+ * Looked up by name in system properties first, then environment variables, then defaults.
+ */
+public record Settings(
+        Optional<String> apiToken,
+        String rootPath,
+        Optional<String> publicBaseUrl,
+        String defaultUserAgent,
+        Duration connectTimeout,
+        Duration readTimeout,
+        Duration liveChunkTimeout,
+        int retryAttempts,
+        Duration retryDelay,
+        boolean retryExponentialBackoff,
+        Duration totalTimeout,
+        int maxFailoverAttempts,
+        boolean useStickySession,
+        Duration clientTimeout,
+        Duration streamTimeout,
+        boolean sharedUpstream,
+        int relayBufferBytes,
+        Duration slowClientGrace,
+        int maxUpstreamConnections,
+        int maxRequestBodyBytes) {
+
+    public static final String BROWSER_USER_AGENT =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                    + "Chrome/142.0.0.0 Safari/537.36";
+
+    /** Reads the process's own settings: system properties win over environment variables. */
+    public static Settings fromEnvironment() {
+        return from(name -> {
+            String v = System.getProperty(name);
+            return v != null ? v : System.getenv(name);
+        });
+    }
+
+    public static Settings from(UnaryOperator<String> lookup) {
+        SettingReader r = new SettingReader(lookup);
+        return new Settings(
+                r.optionalText("API_TOKEN"),
+                r.path("ROOT_PATH", "/m3u-proxy"),
+                r.optionalHttpUrl("PUBLIC_BASE_URL"),
+                r.text("DEFAULT_USER_AGENT", BROWSER_USER_AGENT),
+                r.seconds("DEFAULT_CONNECTION_TIMEOUT", 10, 0.1, 300),
+                r.seconds("DEFAULT_READ_TIMEOUT", 30, 0.1, 600),
+                r.seconds("LIVE_CHUNK_TIMEOUT_SECONDS", 15, 0.1, 600),
+                r.integer("STREAM_RETRY_ATTEMPTS", 3, 0, 100),
+                r.seconds("STREAM_RETRY_DELAY", 1.0, 0, 60),
+                r.bool("STREAM_RETRY_EXPONENTIAL_BACKOFF", false),
+                r.seconds("STREAM_TOTAL_TIMEOUT", 30, 0, 3600),
+                r.integer("MAX_FAILOVER_ATTEMPTS", 0, 0, 1000),
+                r.bool("USE_STICKY_SESSION", false),
+                r.seconds("CLIENT_TIMEOUT", 10, 1, 3600),
+                r.seconds("STREAM_TIMEOUT", 15, 0, 3600),
+                r.bool("SHARED_UPSTREAM", true),
+                r.integer("RELAY_BUFFER_BYTES", 2 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+                r.seconds("SLOW_CLIENT_GRACE", 1.0, 0.05, 60),
+                r.integer("MAX_UPSTREAM_CONNECTIONS", 2000, 1, 100_000),
+                r.integer("MAX_REQUEST_BODY_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024));
+    }
+
+    /** A view for logs and {@code /info}: the token is reduced to whether it is set. */
+    @Override
+    public String toString() {
+        return "Settings[apiToken=" + (apiToken.isPresent() ? "<set>" : "<unset>")
+                + ", rootPath=" + rootPath + ", publicBaseUrl=" + publicBaseUrl.orElse("<derived>")
+                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+                + ", liveChunkTimeout=" + liveChunkTimeout + ", retryAttempts=" + retryAttempts
+                + ", streamTimeout=" + streamTimeout + ", sharedUpstream=" + sharedUpstream
+                + ", relayBufferBytes=" + relayBufferBytes + "]";
+    }
+}

@@ -1,0 +1,32 @@
+package io.sluice.events;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import java.util.logging.Logger;
+
+/**
+ * One log line per event, off the streaming path. Provider URLs are left out on purpose: IPTV URLs often carry
+ * account credentials in their path.
+ */
+@ApplicationScoped
+public class EventLog {
+    private static final Logger LOG = Logger.getLogger("io.sluice.events");
+
+    void log(@ObservesAsync SluiceEvent event) {
+        LOG.info(() -> line(event));
+    }
+
+    static String line(SluiceEvent e) {
+        StringBuilder b = new StringBuilder(e.type()).append(" stream=").append(e.streamId());
+        if (e instanceof ClientConnected c) {
+            b.append(" client=").append(c.clientId()).append(" ip=").append(c.ipAddress());
+        } else if (e instanceof ClientDisconnected c) {
+            b.append(" client=").append(c.clientId()).append(" bytes=").append(c.bytesServed());
+        } else if (e instanceof StreamStopped s) {
+            b.append(" reason=").append(s.reason());
+        } else if (e instanceof StreamStarted s) {
+            b.append(" type=").append(s.streamType());
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,13 @@
+package io.sluice.events;
+
+import java.time.Instant;
+
+/** A state change of a stream; observed by the relay, the log, and later webhooks and metrics. */
+public sealed interface SluiceEvent permits StreamStarted, StreamStopped, ClientConnected, ClientDisconnected {
+    String streamId();
+
+    Instant at();
+
+    /** The lowercase name webhooks use, e.g. {@code client_connected}. */
+    String type();
+}

@@ -1,0 +1,423 @@
+package io.sluice.relay;
+
+import io.sluice.streams.Stream;
+import io.sluice.streams.StreamSpec;
+import io.sluice.upstream.BodySink;
+import io.sluice.upstream.FlowControlledConsumer;
+import io.sluice.upstream.UpstreamFailure;
+import io.sluice.upstream.UpstreamFailureException;
+import io.sluice.upstream.UpstreamRequest;
+import io.sluice.upstream.UpstreamResponse;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * One live MPEG-TS upstream fanned out to its players through a bounded {@link TsRing} (SPEC 6).
+ *
+ * <p>Pacing rule: the upstream is read only as far as the ring has room behind the slowest player that is still
+ * writing. A player whose writes have been blocked longer than {@code SLOW_CLIENT_GRACE} stops holding the
+ * upstream back, and when the ring must overwrite its position it is moved to the live edge at a packet
+ * boundary (counted). So a fast reader of a finite file gets every byte, and a stalled player never slows the
+ * upstream or the others for longer than the grace.
+ */
+final class LiveRelay {
+    private static final Logger LOG = Logger.getLogger(LiveRelay.class.getName());
+
+    enum State { IDLE, CONNECTING, STREAMING, CLOSED }
+
+    private final Stream stream;
+    private final boolean shared;
+    private final LiveRelays owner;
+    private final List<ClientTap> taps = new CopyOnWriteArrayList<>();
+    private final AtomicLong upstreamConnections = new AtomicLong();
+    private final AtomicLong playerSkips = new AtomicLong();
+
+    // Guarded by this.
+    private State state = State.IDLE;
+    private TsRing ring;
+    private Connection current;
+    private ScheduledFuture<?> pendingRelease;
+
+    LiveRelay(Stream stream, boolean shared, LiveRelays owner) {
+        this.stream = stream;
+        this.shared = shared;
+        this.owner = owner;
+    }
+
+    String streamId() {
+        return stream.id();
+    }
+
+    synchronized boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    /** True while an upstream connection is open or being opened. */
+    synchronized boolean hasUpstream() {
+        return current != null;
+    }
+
+    long upstreamConnectionsOpened() {
+        return upstreamConnections.get();
+    }
+
+    long playerSkips() {
+        return playerSkips.get();
+    }
+
+    int playerCount() {
+        return taps.size();
+    }
+
+    /** Adds a player: it starts at once from the ring when the upstream is flowing, else when it starts. */
+    void attach(ClientTap tap) {
+        TsRing startRing = null;
+        long joinAt = 0;
+        boolean sync = false;
+        String type = null;
+        boolean closed = false;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                closed = true;
+            } else {
+                cancelRelease();
+                taps.add(tap);
+                if (state == State.IDLE) {
+                    connect();
+                } else if (state == State.STREAMING) {
+                    startRing = ring;
+                    joinAt = joinPosition();
+                    sync = joinAt != current.start;
+                    type = current.contentType;
+                }
+            }
+        }
+        if (closed) {
+            tap.fail(404, "Stream not found");
+        } else if (startRing != null) {
+            tap.start(startRing, joinAt, sync, type);
+        }
+    }
+
+    private synchronized Connection current() {
+        return current;
+    }
+
+    /** A new player starts half a ring behind the live edge: a burst that fills its buffer fast. */
+    private long joinPosition() {
+        return Math.max(current.start, Math.max(ring.tail(), ring.head() - ring.capacity() / 2));
+    }
+
+    void detach(ClientTap tap) {
+        boolean lastOne;
+        synchronized (this) {
+            lastOne = taps.remove(tap) && taps.isEmpty() && state != State.CLOSED;
+            if (lastOne && shared) {
+                long timeout = owner.settings().streamTimeout().toMillis();
+                if (timeout == 0) {
+                    release();
+                } else {
+                    pendingRelease = owner.clock().schedule(this::releaseIfUnused, timeout, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+        }
+        if (lastOne) {
+            closeQuietly(); // a private upstream belongs to its one player
+            return;
+        }
+        readerAdvanced(); // the leaver may have been the one holding the upstream back
+    }
+
+    /** A player wrote bytes: there may be room to read more upstream. */
+    void readerAdvanced() {
+        Connection c = current();
+        if (c != null) {
+            c.consumer.resume();
+        }
+    }
+
+    /** Called by the relay clock: chunk timeout, and re-evaluation of players that have become stalled. */
+    void tick(long nowNanos) {
+        Connection c;
+        boolean stalled;
+        synchronized (this) {
+            c = current;
+            if (c == null || !c.responded) {
+                return; // before the response head, HttpClient's own timeouts apply
+            }
+            if (c.consumer.isPaused()) {
+                c.lastDataNanos = nowNanos; // our own pause is not the upstream's silence
+            }
+            stalled = nowNanos - c.lastDataNanos > owner.settings().liveChunkTimeout().toNanos();
+        }
+        if (stalled) {
+            c.abort(UpstreamFailure.stall(owner.settings().liveChunkTimeout().toSeconds()));
+        } else {
+            c.consumer.resume();
+        }
+    }
+
+    /** The stream was deleted or the application stops: every player is closed and the upstream released. */
+    void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        List<ClientTap> all;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            cancelRelease();
+            dropConnection();
+            ring = null;
+            all = new ArrayList<>(taps);
+            taps.clear();
+        }
+        owner.forget(this);
+        for (ClientTap t : all) {
+            t.close("Stream stopped");
+        }
+    }
+
+    private void releaseIfUnused() {
+        synchronized (this) {
+            if (taps.isEmpty() && state != State.CLOSED) {
+                release();
+            }
+        }
+    }
+
+    /** Last player gone: the upstream and the ring's memory are given back. */
+    private void release() {
+        dropConnection();
+        ring = null;
+        state = State.IDLE;
+    }
+
+    private void cancelRelease() {
+        if (pendingRelease != null) {
+            pendingRelease.cancel(false);
+            pendingRelease = null;
+        }
+    }
+
+    private void connect() {
+        StreamSpec spec = stream.spec();
+        if (ring == null) {
+            ring = new TsRing(owner.settings().relayBufferBytes());
+        }
+        URI uri = URI.create(spec.url());
+        Connection c = new Connection(uri, ring.head());
+        current = c;
+        state = State.CONNECTING;
+        upstreamConnections.incrementAndGet();
+        c.future = owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()), c.consumer);
+    }
+
+    private void dropConnection() {
+        Connection c = current;
+        current = null;
+        if (c != null) {
+            c.consumer.abandon();
+            if (c.future != null) {
+                c.future.cancel(true);
+            }
+        }
+    }
+
+    /** Room in the ring behind the slowest player that still holds the upstream back. */
+    private synchronized long room(Connection c) {
+        if (c != current || ring == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long grace = owner.settings().slowClientGrace().toNanos();
+        long head = ring.head();
+        long oldest = head;
+        for (ClientTap t : taps) {
+            if (t.holdsUpstream(now, grace)) {
+                oldest = Math.min(oldest, t.position());
+            }
+        }
+        return Math.max(0, ring.capacity() - slack() - (head - oldest));
+    }
+
+    /** Headroom kept for bytes HttpCore delivers beyond the granted window. */
+    private long slack() {
+        return Math.min(256 * 1024, ring.capacity() / 4);
+    }
+
+    /** Moves every player the next write would overwrite (never blocks the upstream's I/O thread). */
+    private void makeRoom(int incoming) {
+        long newHead = ring.head() + incoming;
+        long overwritten = newHead - ring.capacity();
+        if (overwritten <= 0) {
+            return;
+        }
+        long target = Math.max(overwritten, newHead - ring.capacity() / 2);
+        for (ClientTap t : taps) {
+            if (t.isStarted() && !t.isDone() && t.position() < overwritten) {
+                t.skipTo(target);
+                playerSkips.incrementAndGet();
+                LOG.fine(() -> "player skipped to live edge stream=" + stream.id() + " client=" + t.clientId());
+            }
+        }
+    }
+
+    private void onData(Connection c, ByteBuffer src) throws UpstreamFailureException {
+        List<ClientTap> toStart = List.of();
+        TsRing r;
+        String type;
+        synchronized (this) {
+            if (c != current) {
+                src.position(src.limit()); // a cancelled exchange's last bytes
+                return;
+            }
+            if (!c.sawData) {
+                MediaSniffer.requireTransportStream(src);
+                c.sawData = true;
+                state = State.STREAMING;
+                toStart = new ArrayList<>(taps);
+            }
+            while (src.hasRemaining()) {
+                int n = Math.min(src.remaining(), ring.capacity() / 2);
+                makeRoom(n);
+                ring.append(src, n);
+            }
+            c.lastDataNanos = System.nanoTime();
+            r = ring;
+            type = c.contentType;
+        }
+        for (ClientTap t : toStart) {
+            t.start(r, c.start, false, type);
+        }
+        for (ClientTap t : taps) {
+            t.drain();
+        }
+    }
+
+    private void onEnd(Connection c) {
+        if (!c.sawData) {
+            onFailure(c, UpstreamFailure.notMedia("empty body"));
+            return;
+        }
+        long end;
+        synchronized (this) {
+            if (c != current) {
+                return;
+            }
+            current = null;
+            state = State.IDLE;
+            end = ring.head();
+        }
+        for (ClientTap t : taps) {
+            t.stopAt(end);
+        }
+    }
+
+    private void onFailure(Connection c, UpstreamFailure f) {
+        List<ClientTap> waiting = new ArrayList<>();
+        long end = -1;
+        synchronized (this) {
+            if (c != current) {
+                return;
+            }
+            current = null;
+            state = State.IDLE;
+            stream.countError();
+            if (c.sawData) {
+                end = ring.head();
+            }
+            for (ClientTap t : taps) {
+                if (!t.isStarted()) {
+                    waiting.add(t);
+                }
+            }
+        }
+        LOG.info(() -> "upstream failed stream=" + stream.id() + " kind=" + f.kind() + ": " + f.message());
+        for (ClientTap t : waiting) {
+            t.fail(f.playerStatus(), f.message());
+        }
+        if (end >= 0) {
+            for (ClientTap t : taps) {
+                t.stopAt(end);
+            }
+        }
+    }
+
+    /** One upstream exchange; callbacks from an exchange that is no longer current are ignored. */
+    private final class Connection implements BodySink {
+        final long start;
+        final FlowControlledConsumer consumer;
+        volatile Future<Void> future;
+        volatile boolean responded;
+        volatile long lastDataNanos = System.nanoTime();
+        boolean sawData;
+        String contentType = "video/mp2t";
+
+        Connection(URI uri, long start) {
+            this.start = start;
+            this.consumer = new FlowControlledConsumer(this, uri);
+        }
+
+        void abort(UpstreamFailure f) {
+            consumer.abandon();
+            Future<Void> fut = future;
+            if (fut != null) {
+                fut.cancel(true);
+            }
+            LiveRelay.this.onFailure(this, f);
+        }
+
+        @Override
+        public void onResponse(UpstreamResponse r) throws UpstreamFailureException {
+            if (r.status() >= 400) {
+                throw new UpstreamFailureException(UpstreamFailure.status(r.status()));
+            }
+            String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
+            if (type.startsWith("text/html")) {
+                throw new UpstreamFailureException(UpstreamFailure.notMedia("HTML page (" + r.contentType() + ")"));
+            }
+            if (type.contains("mpegurl")) {
+                throw new UpstreamFailureException(UpstreamFailure.notMedia("an HLS playlist, not TS"));
+            }
+            if (type.startsWith("video/") || type.startsWith("audio/")) {
+                contentType = r.contentType();
+            }
+            lastDataNanos = System.nanoTime();
+            responded = true;
+        }
+
+        @Override
+        public void onData(ByteBuffer data) throws UpstreamFailureException {
+            LiveRelay.this.onData(this, data);
+        }
+
+        @Override
+        public long capacity() {
+            return room(this);
+        }
+
+        @Override
+        public void onEnd() {
+            LiveRelay.this.onEnd(this);
+        }
+
+        @Override
+        public void onFailure(UpstreamFailure failure) {
+            LiveRelay.this.onFailure(this, failure);
+        }
+    }
+}

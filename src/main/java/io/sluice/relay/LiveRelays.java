@@ -1,0 +1,112 @@
+package io.sluice.relay;
+
+import io.sluice.config.Settings;
+import io.sluice.events.StreamStopped;
+import io.sluice.streams.Stream;
+import io.sluice.upstream.UpstreamClient;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Owns every live relay: one shared relay per stream, or one per player with {@code shared_upstream=false}. */
+@ApplicationScoped
+public class LiveRelays {
+    /** How often chunk timeouts and stalled players are checked; well under the 1 s the spec allows. */
+    private static final long TICK_MILLIS = 200;
+
+    @Inject
+    Settings settings;
+    @Inject
+    UpstreamClient upstream;
+
+    private final ConcurrentHashMap<String, LiveRelay> shared = new ConcurrentHashMap<>();
+    private final Set<LiveRelay> all = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService clock;
+
+    @PostConstruct
+    void start() {
+        clock = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-relay-clock");
+            t.setDaemon(true);
+            return t;
+        });
+        clock.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        all.forEach(LiveRelay::close);
+        clock.shutdownNow();
+    }
+
+    LiveRelay relayFor(Stream stream) {
+        if (!stream.spec().sharedUpstream()) {
+            LiveRelay own = new LiveRelay(stream, false, this);
+            all.add(own);
+            return own;
+        }
+        return shared.compute(stream.id(), (id, r) -> {
+            if (r != null && !r.isClosed()) {
+                return r;
+            }
+            LiveRelay fresh = new LiveRelay(stream, true, this);
+            all.add(fresh);
+            return fresh;
+        });
+    }
+
+    /** Upstream connections open right now, over all streams. */
+    public int openUpstreams() {
+        return (int) all.stream().filter(LiveRelay::hasUpstream).count();
+    }
+
+    /** Players moved to the live edge because they fell behind the ring, over all relays alive. */
+    public long playerSkips() {
+        return all.stream().mapToLong(LiveRelay::playerSkips).sum();
+    }
+
+    void onStreamStopped(@Observes StreamStopped stopped) {
+        LiveRelay r = shared.remove(stopped.streamId());
+        if (r != null) {
+            r.close();
+        }
+        all.stream().filter(x -> x.streamId().equals(stopped.streamId())).forEach(LiveRelay::close);
+    }
+
+    void forget(LiveRelay relay) {
+        all.remove(relay);
+        shared.remove(relay.streamId(), relay);
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (LiveRelay r : all) {
+            try {
+                r.tick(now);
+            } catch (RuntimeException e) {
+                // one relay's trouble must not stop the clock for the others
+                java.util.logging.Logger.getLogger(LiveRelays.class.getName())
+                        .log(java.util.logging.Level.WARNING, "relay tick failed", e);
+            }
+        }
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    UpstreamClient upstream() {
+        return upstream;
+    }
+
+    ScheduledExecutorService clock() {
+        return clock;
+    }
+}

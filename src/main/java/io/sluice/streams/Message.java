@@ -1,0 +1,4 @@
+package io.sluice.streams;
+
+public record Message(String message) {
+}

@@ -1,0 +1,4 @@
+package io.sluice.streams;
+
+public record StickyStats(boolean enabled, String lockedUrl, String lockedAt) {
+}

@@ -1,0 +1,107 @@
+package io.sluice.streams;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A registered stream and what is known of it now: its spec, its players and its counters. */
+public final class Stream {
+    private final String id;
+    private volatile StreamSpec spec;
+    private final Instant createdAt = Instant.now();
+    private volatile Instant lastAccess = createdAt;
+    private final AtomicLong bytesServed = new AtomicLong();
+    private final AtomicLong segmentsServed = new AtomicLong();
+    private final AtomicLong errorCount = new AtomicLong();
+    private final ConcurrentHashMap<String, Client> clients = new ConcurrentHashMap<>();
+
+    Stream(StreamSpec spec) {
+        this.id = spec.id();
+        this.spec = spec;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public StreamSpec spec() {
+        return spec;
+    }
+
+    void replaceSpec(StreamSpec newSpec) {
+        this.spec = newSpec;
+    }
+
+    void replaceMetadata(Map<String, String> metadata) {
+        this.spec = spec.withMetadata(metadata);
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** A player connection opens; the result says whether it began a new player session. */
+    public Attachment connect(PlayerIdentity who) {
+        boolean[] fresh = {false};
+        Client c = clients.compute(who.clientId(), (k, old) -> {
+            Client client = old;
+            if (client == null) {
+                client = new Client(who.clientId(), id, who.ipAddress(), who.userAgent(), who.username());
+                fresh[0] = true;
+            }
+            client.connectionCount().incrementAndGet();
+            return client;
+        });
+        lastAccess = Instant.now();
+        return new Attachment(c, fresh[0]);
+    }
+
+    /** A player connection closes; returns true when that ended the player's session. */
+    public boolean disconnect(Client client) {
+        boolean[] ended = {false};
+        clients.computeIfPresent(client.clientId(), (k, c) -> {
+            if (c != client) {
+                return c;
+            }
+            if (c.connectionCount().decrementAndGet() <= 0) {
+                ended[0] = true;
+                return null;
+            }
+            return c;
+        });
+        lastAccess = Instant.now();
+        return ended[0];
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    public List<ClientStats> clientStats() {
+        return clients.values().stream().map(Client::stats).toList();
+    }
+
+    public void served(Client client, long bytes) {
+        bytesServed.addAndGet(bytes);
+        client.served(bytes);
+    }
+
+    public void countError() {
+        errorCount.incrementAndGet();
+    }
+
+    public StreamStats stats() {
+        StreamSpec s = spec;
+        return new StreamStats(id, s.url(), s.url(), s.userAgent(), clients.size(), bytesServed.get(),
+                segmentsServed.get(), errorCount.get(), !clients.isEmpty(),
+                !s.failoverUrls().isEmpty() || s.failoverResolverUrl() != null, s.failoverUrls(),
+                s.failoverResolverUrl(), -1, 0, null, s.kind().apiName(), Times.iso(createdAt),
+                Times.iso(lastAccess), s.metadata(), new StickyStats(s.useStickySession(), null, null));
+    }
+
+    /** The player's session and whether this connection opened it. */
+    public record Attachment(Client client, boolean newSession) {
+    }
+}

@@ -1,0 +1,32 @@
+package io.sluice.streams;
+
+import java.net.URI;
+import java.util.Locale;
+
+/** What a stream carries, detected from its URL path (SPEC 5) and overridable at registration. */
+public enum StreamKind {
+    LIVE_TS, HLS, VOD;
+
+    public static StreamKind detect(String url) {
+        String path;
+        try {
+            path = URI.create(url).getPath();
+        } catch (IllegalArgumentException e) {
+            path = url;
+        }
+        path = path == null ? "" : path.toLowerCase(Locale.ROOT);
+        if (path.endsWith(".m3u8") || path.endsWith(".m3u")) {
+            return HLS;
+        }
+        if (path.endsWith(".mp4") || path.endsWith(".mkv") || path.endsWith(".webm") || path.endsWith(".avi")
+                || path.contains("/movie/") || path.contains("/series/") || path.contains("/timeshift/")) {
+            return VOD;
+        }
+        return LIVE_TS;
+    }
+
+    /** m3u-proxy's {@code stream_type}: only HLS is told apart, everything else is a direct stream. */
+    public String apiName() {
+        return this == HLS ? "hls" : "direct";
+    }
+}

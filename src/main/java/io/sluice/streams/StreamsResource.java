@@ -1,0 +1,84 @@
+package io.sluice.streams;
+
+import io.sluice.config.Settings;
+import io.sluice.web.ApiException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
+import java.util.Comparator;
+
+/** The m3u-proxy streams API (SPEC 3.2). */
+@Path("streams")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class StreamsResource {
+    @Inject
+    StreamRegistry registry;
+    @Inject
+    Settings settings;
+
+    @POST
+    @Consumes(MediaType.WILDCARD) // editors do not always label their JSON; the parser decides
+    public StreamCreated create(InputStream body, @Context HttpServletRequest request) {
+        StreamSpec spec = new StreamRequestParser(settings).parse(readJson(body));
+        Stream stream = registry.register(spec);
+        StreamSpec current = stream.spec();
+        String base = PlayerUrls.base(settings, request);
+        String endpoint = PlayerUrls.streamPath(stream);
+        boolean hls = current.kind() == StreamKind.HLS;
+        return new StreamCreated(stream.id(), current.url(), current.failoverUrls(), current.userAgent(),
+                current.kind().apiName(), endpoint, hls ? base + endpoint : null,
+                hls ? null : base + endpoint, "Stream created successfully",
+                spec.metadata().isEmpty() ? null : current.metadata());
+    }
+
+    @GET
+    public StreamList list() {
+        var stats = registry.all().stream()
+                .sorted(Comparator.comparing(Stream::createdAt))
+                .map(Stream::stats).toList();
+        return new StreamList(stats, stats.size());
+    }
+
+    @GET
+    @Path("{id}")
+    public StreamDetail get(@PathParam("id") String id) {
+        Stream s = registry.find(id).orElseThrow(() -> ApiException.notFound("Stream not found"));
+        var clients = s.clientStats();
+        return new StreamDetail(s.stats(), clients, clients.size());
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Message delete(@PathParam("id") String id) {
+        if (!registry.stop(id, "deleted")) {
+            throw ApiException.notFound("Stream not found");
+        }
+        return new Message("Stream " + id + " deleted");
+    }
+
+    private static JsonValue readJson(InputStream body) {
+        try (JsonReader reader = Json.createReader(body)) {
+            return reader.readValue();
+        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            throw new ApiException(400, "Request body is not valid JSON");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.sluice.upstream;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.protocol.RedirectLocations;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.protocol.HttpContext;
+
+/**
+ * Streams an upstream body into a {@link BodySink} with real flow control.
+ *
+ * <p>HttpCore's own bin consumers re-grant capacity at once (no backpressure), so this one keeps the
+ * {@link CapacityChannel} and opens the window only as far as the sink has room.
+ */
+public final class FlowControlledConsumer implements AsyncResponseConsumer<Void> {
+    /** HttpCore's initial HTTP/1.1 window, granted before our first {@code updateCapacity}. */
+    private static final int INITIAL_WINDOW = 65_536;
+
+    private final BodySink sink;
+    private final URI requestUri;
+    private final AtomicBoolean terminated = new AtomicBoolean();
+    private CapacityChannel channel;
+    /** Bytes the upstream may still send under the window we granted. */
+    private long outstanding = INITIAL_WINDOW;
+    private volatile boolean paused;
+    private volatile long bytesReceived;
+    private FutureCallback<Void> resultCallback;
+
+    public FlowControlledConsumer(BodySink sink, URI requestUri) {
+        this.sink = sink;
+        this.requestUri = requestUri;
+    }
+
+    @Override
+    public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
+                                FutureCallback<Void> callback) throws IOException {
+        this.resultCallback = callback;
+        String type = entity == null ? null : entity.getContentType();
+        long length = entity == null ? 0 : entity.getContentLength();
+        sink.onResponse(new UpstreamResponse(response.getCode(), type, length, finalUri(context)));
+        if (entity == null) {
+            end();
+        }
+    }
+
+    private URI finalUri(HttpContext context) {
+        RedirectLocations hops = HttpClientContext.castOrCreate(context).getRedirectLocations();
+        List<URI> all = hops == null ? List.of() : hops.getAll();
+        return all.isEmpty() ? requestUri : all.get(all.size() - 1);
+    }
+
+    @Override
+    public void informationResponse(HttpResponse response, HttpContext context) {
+        // 1xx answers carry nothing a proxy of media needs.
+    }
+
+    @Override
+    public void updateCapacity(CapacityChannel capacityChannel) throws IOException {
+        synchronized (this) {
+            channel = capacityChannel;
+            // The reactor asks only when the window is used up, whatever our count says.
+            outstanding = 0;
+        }
+        resume();
+    }
+
+    /** Opens the window up to the sink's room; safe from any thread. */
+    public void resume() {
+        // Asked outside our lock: the sink takes its own lock, and must never wait on ours.
+        long room = sink.capacity();
+        CapacityChannel ch;
+        int grant;
+        synchronized (this) {
+            ch = channel;
+            if (ch == null || terminated.get()) {
+                return;
+            }
+            long want = room - outstanding;
+            if (want <= 0) {
+                paused = outstanding <= 0;
+                return;
+            }
+            grant = (int) Math.min(want, Integer.MAX_VALUE);
+            outstanding += grant;
+            paused = false;
+        }
+        try {
+            ch.update(grant);
+        } catch (IOException e) {
+            failed(e);
+        }
+    }
+
+    /** True while the sink has no room and the upstream is therefore not being read. */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    @Override
+    public void consume(ByteBuffer src) throws IOException {
+        int n = src.remaining();
+        synchronized (this) {
+            outstanding -= n;
+        }
+        bytesReceived += n;
+        sink.onData(src);
+    }
+
+    @Override
+    public void streamEnd(List<? extends Header> trailers) {
+        end();
+    }
+
+    private void end() {
+        if (terminated.compareAndSet(false, true)) {
+            sink.onEnd();
+            if (resultCallback != null) {
+                resultCallback.completed(null);
+            }
+        }
+    }
+
+    @Override
+    public void failed(Exception cause) {
+        if (terminated.compareAndSet(false, true)) {
+            sink.onFailure(UpstreamFailure.classify(cause));
+        }
+    }
+
+    /** Marks the exchange as ended by us, so a later cancel does not report a failure. */
+    public void abandon() {
+        terminated.set(true);
+    }
+
+    @Override
+    public void releaseResources() {
+        synchronized (this) {
+            channel = null;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.sluice.upstream;
+
+import io.sluice.config.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.Timeout;
+
+/** The one HttpClient 5 async client every upstream request goes through, configured once. */
+@ApplicationScoped
+public class UpstreamClient {
+    /** Headers a registration may not set: they belong to the connection, not the request. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "host");
+
+    @Inject
+    Settings settings;
+
+    private CloseableHttpAsyncClient client;
+
+    @PostConstruct
+    void start() {
+        Timeout connect = Timeout.of(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Timeout headers = Timeout.of(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        client = HttpAsyncClients.custom()
+                // Two reactor threads serve every upstream: the relay never parks a thread per stream.
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(2).setTcpNoDelay(true).build())
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        // Bounded pool; one provider may legitimately hold many streams.
+                        .setMaxConnTotal(settings.maxUpstreamConnections())
+                        .setMaxConnPerRoute(settings.maxUpstreamConnections())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(headers)
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(connect)
+                        .setResponseTimeout(headers)
+                        // Redirects are followed (sticky locks read the final URL); loops and >10 hops fail.
+                        .setRedirectsEnabled(true)
+                        .setMaxRedirects(10)
+                        .setCircularRedirectsAllowed(false)
+                        .build())
+                // A proxy must not share provider cookies between streams.
+                .disableCookieManagement()
+                // Bytes go to players exactly as the provider sent them.
+                .disableContentCompression()
+                // Retries are the recovery episode's decision, not the client's.
+                .disableAutomaticRetries()
+                .disableAuthCaching()
+                .build();
+        client.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        client.close(CloseMode.IMMEDIATE);
+    }
+
+    public boolean isRunning() {
+        return client != null && client.getStatus() == org.apache.hc.core5.reactor.IOReactorStatus.ACTIVE;
+    }
+
+    /** Starts an exchange whose body is pulled into {@code consumer} at the consumer's pace. */
+    public Future<Void> open(UpstreamRequest request, FlowControlledConsumer consumer) {
+        AsyncRequestBuilder b = AsyncRequestBuilder.get(request.uri())
+                .setHeader(HttpHeaders.USER_AGENT, request.userAgent())
+                .setHeader(HttpHeaders.ACCEPT, "*/*");
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                b.setHeader(h.getKey(), h.getValue());
+            }
+        }
+        AsyncRequestProducer producer = b.build();
+        return client.execute(producer, consumer, null, HttpClientContext.create(), new FutureCallback<>() {
+            @Override
+            public void completed(Void result) {
+                // The consumer has already reported the end.
+            }
+
+            @Override
+            public void failed(Exception ex) {
+                consumer.failed(ex);
+            }
+
+            @Override
+            public void cancelled() {
+                consumer.abandon();
+            }
+        });
+    }
+}

@@ -1,0 +1,77 @@
+package io.sluice.upstream;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import org.apache.hc.client5.http.CircularRedirectException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.RedirectException;
+
+/** One classified failure of an upstream (SPEC 9.2): what went wrong, and the status a waiting player gets. */
+public record UpstreamFailure(Kind kind, int statusCode, String message) {
+
+    public enum Kind {
+        /** Could not connect: refused, unreachable, unknown host. */
+        CONNECT,
+        /** Connect or response-header timeout. */
+        TIMEOUT,
+        /** The upstream answered with a status of 400 or more. */
+        STATUS,
+        /** The body is not the expected media: HTML, an empty body, a playlist where TS was expected. */
+        NOT_MEDIA,
+        /** No bytes for the live chunk timeout. */
+        STALL,
+        /** The connection broke while reading. */
+        READ_ERROR,
+        /** A redirect loop or too many hops. */
+        REDIRECT
+    }
+
+    /** The status a player that has received nothing yet is answered with (DESIGN: timeout 504, else 502). */
+    public int playerStatus() {
+        return kind == Kind.TIMEOUT || kind == Kind.STALL ? 504 : 502;
+    }
+
+    public static UpstreamFailure status(int code) {
+        return new UpstreamFailure(Kind.STATUS, code, "Upstream answered HTTP " + code);
+    }
+
+    public static UpstreamFailure notMedia(String why) {
+        return new UpstreamFailure(Kind.NOT_MEDIA, 0, "Upstream did not send media: " + why);
+    }
+
+    public static UpstreamFailure stall(long seconds) {
+        return new UpstreamFailure(Kind.STALL, 0, "Upstream sent no data for " + seconds + " s");
+    }
+
+    public static UpstreamFailure classify(Throwable t) {
+        if (t instanceof UpstreamFailureException u) {
+            return u.failure();
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UpstreamFailureException u) {
+                return u.failure();
+            }
+            if (c instanceof ConnectTimeoutException || c instanceof SocketTimeoutException) {
+                return new UpstreamFailure(Kind.TIMEOUT, 0, "Upstream timed out");
+            }
+            if (c instanceof HttpHostConnectException || c instanceof ConnectException
+                    || c instanceof NoRouteToHostException) {
+                return new UpstreamFailure(Kind.CONNECT, 0, "Upstream connection refused or unreachable");
+            }
+            if (c instanceof UnknownHostException) {
+                return new UpstreamFailure(Kind.CONNECT, 0, "Upstream host not found");
+            }
+            if (c instanceof CircularRedirectException || c instanceof RedirectException) {
+                return new UpstreamFailure(Kind.REDIRECT, 0, "Upstream redirect loop or too many redirects");
+            }
+            if (c instanceof InterruptedIOException) {
+                return new UpstreamFailure(Kind.TIMEOUT, 0, "Upstream timed out");
+            }
+        }
+        return new UpstreamFailure(Kind.READ_ERROR, 0, "Upstream connection failed");
+    }
+}

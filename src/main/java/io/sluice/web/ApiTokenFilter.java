@@ -1,0 +1,63 @@
+package io.sluice.web;
+
+import io.sluice.config.Settings;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Optional;
+import java.util.Set;
+
+/** SPEC 3.1: with {@code API_TOKEN} set, every management route needs it; probes stay public. */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+public class ApiTokenFilter implements ContainerRequestFilter {
+    static final String MISSING =
+            "API token required. Provide token via X-API-Token header or api_token query parameter.";
+    static final String WRONG = "Invalid API token";
+    private static final Set<String> PUBLIC_PATHS = Set.of("health/live", "health/ready");
+
+    @Inject
+    Settings settings;
+
+    @Override
+    public void filter(ContainerRequestContext ctx) {
+        Optional<String> expected = settings.apiToken();
+        if (expected.isEmpty() || "OPTIONS".equals(ctx.getMethod()) || isPublic(ctx.getUriInfo().getPath())) {
+            return;
+        }
+        String presented = presentedToken(ctx);
+        if (presented == null) {
+            ctx.abortWith(Response.fromResponse(Problems.of(401, MISSING))
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
+        } else if (!ApiTokens.matches(expected.get(), presented)) {
+            ctx.abortWith(Problems.of(403, WRONG));
+        }
+    }
+
+    private static boolean isPublic(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        if (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return PUBLIC_PATHS.contains(p);
+    }
+
+    /** Header wins over query; JAX-RS header lookup is already case-insensitive. */
+    private static String presentedToken(ContainerRequestContext ctx) {
+        String header = ctx.getHeaderString("X-API-Token");
+        if (header != null && !header.isEmpty()) {
+            return header;
+        }
+        String auth = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && auth.length() > 7) {
+            return auth.substring(7).trim();
+        }
+        String query = ctx.getUriInfo().getQueryParameters().getFirst("api_token");
+        return query == null || query.isEmpty() ? null : query;
+    }
+}

@@ -1,0 +1,359 @@
+package io.sluice.testing;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real HTTP/1.1 upstream on 127.0.0.1 for tests: paced live TS, finite files, redirects and loops, stalls,
+ * resets, chosen statuses and HTML served as video. Every request arrives on its own connection
+ * ({@code Connection: close}), so request counts are connection counts.
+ */
+public final class TestUpstream implements AutoCloseable {
+
+    /** What the upstream does with one request. */
+    @FunctionalInterface
+    public interface Handler {
+        void serve(Exchange ex) throws IOException;
+    }
+
+    private final ServerSocket server;
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-upstream");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Handler> routes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
+    private final Map<String, List<Map<String, String>>> headers = new ConcurrentHashMap<>();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private TestUpstream(ServerSocket server) {
+        this.server = server;
+        workers.execute(this::acceptLoop);
+    }
+
+    public static TestUpstream start() {
+        try {
+            ServerSocket s = new ServerSocket();
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000);
+            return new TestUpstream(s);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot bind a loopback port", e);
+        }
+    }
+
+    public TestUpstream route(String path, Handler handler) {
+        routes.put(path, handler);
+        return this;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getLocalPort() + path;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Requests (= connections) received for {@code path} so far. */
+    public int requests(String path) {
+        return counter(requests, path).get();
+    }
+
+    /** Connections for {@code path} being served right now. */
+    public int openConnections(String path) {
+        return counter(open, path).get();
+    }
+
+    public int openConnections() {
+        return open.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** Body bytes written for {@code path}, over all its requests. */
+    public long bytesSent(String path) {
+        return sent.computeIfAbsent(path, k -> new AtomicLong()).get();
+    }
+
+    /** The request headers (names lowercased) of each request to {@code path}. */
+    public List<Map<String, String>> requestHeaders(String path) {
+        return headers.getOrDefault(path, List.of());
+    }
+
+    private static AtomicInteger counter(Map<String, AtomicInteger> m, String path) {
+        return m.computeIfAbsent(path, k -> new AtomicInteger());
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                sockets.add(s);
+                workers.execute(() -> handle(s));
+            } catch (IOException e) {
+                if (!closed) {
+                    System.err.println("test upstream accept failed: " + e);
+                }
+            }
+        }
+    }
+
+    private void handle(Socket socket) {
+        String path = null;
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String requestLine = readLine(in);
+            if (requestLine == null) {
+                return;
+            }
+            String[] parts = requestLine.split(" ");
+            String target = parts.length > 1 ? parts[1] : "/";
+            int q = target.indexOf('?');
+            path = q >= 0 ? target.substring(0, q) : target;
+            Map<String, String> head = new TreeMap<>();
+            for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    head.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                }
+            }
+            headers.computeIfAbsent(path, k -> new CopyOnWriteArrayList<>()).add(head);
+            counter(requests, path).incrementAndGet();
+            counter(open, path).incrementAndGet();
+            try {
+                Handler h = routes.get(path);
+                Exchange ex = new Exchange(socket, in, parts[0], path, target, head,
+                        sent.computeIfAbsent(path, k -> new AtomicLong()));
+                if (h == null) {
+                    ex.respond(404, "text/plain", "no route".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    h.serve(ex);
+                }
+            } finally {
+                counter(open, path).decrementAndGet();
+            }
+        } catch (IOException e) {
+            // the proxy went away: normal for live streams
+        } finally {
+            sockets.remove(socket);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                int len = b.length();
+                return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
+            }
+            b.append((char) c);
+            if (b.length() > 16384) {
+                throw new IOException("header line too long");
+            }
+        }
+        return b.length() == 0 ? null : b.toString();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Socket s : new ArrayList<>(sockets)) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        workers.shutdownNow();
+    }
+
+    /** One request being answered. */
+    public static final class Exchange {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private final AtomicLong sent;
+        public final String method;
+        public final String path;
+        public final String target;
+        public final Map<String, String> headers;
+
+        Exchange(Socket socket, InputStream in, String method, String path, String target,
+                 Map<String, String> headers, AtomicLong sent) throws IOException {
+            this.socket = socket;
+            this.in = in;
+            this.out = socket.getOutputStream();
+            this.method = method;
+            this.path = path;
+            this.target = target;
+            this.headers = headers;
+            this.sent = sent;
+        }
+
+        /** Sends the status line and headers; a negative length means the body ends when the connection closes. */
+        public void head(int status, String contentType, long length, String... extra) throws IOException {
+            StringBuilder b = new StringBuilder("HTTP/1.1 ").append(status).append(" X\r\n");
+            if (contentType != null) {
+                b.append("Content-Type: ").append(contentType).append("\r\n");
+            }
+            if (length >= 0) {
+                b.append("Content-Length: ").append(length).append("\r\n");
+            }
+            for (int i = 0; i + 1 < extra.length; i += 2) {
+                b.append(extra[i]).append(": ").append(extra[i + 1]).append("\r\n");
+            }
+            b.append("Connection: close\r\n\r\n");
+            out.write(b.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        public void body(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            out.flush();
+            sent.addAndGet(len);
+        }
+
+        public void respond(int status, String contentType, byte[] body) throws IOException {
+            head(status, contentType, body.length);
+            if (!"HEAD".equals(method)) {
+                body(body, 0, body.length);
+            }
+        }
+
+        /** A TCP reset: the proxy sees a broken connection, not a clean end. */
+        public void reset() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+
+        /** Holds the connection open, sending nothing, until the proxy closes it. */
+        public void stallUntilClosed() throws IOException {
+            socket.setSoTimeout(0);
+            while (in.read() >= 0) {
+                // discard
+            }
+        }
+    }
+
+    // ---- ready-made behaviours ----
+
+    /** Endless MPEG-TS paced at {@code bytesPerSecond}, packets numbered from 0 (see {@link LiveTs}). */
+    public static Handler liveTs(int bytesPerSecond) {
+        return ex -> {
+            ex.head(200, "video/mp2t", -1);
+            long startNanos = System.nanoTime();
+            long next = 0;
+            byte[] chunk = new byte[64 * LiveTs.PACKET];
+            while (true) {
+                long due = (long) ((System.nanoTime() - startNanos) / 1e9 * bytesPerSecond / LiveTs.PACKET) + 1;
+                if (next < due) {
+                    int n = (int) Math.min(due - next, 64);
+                    for (int i = 0; i < n; i++) {
+                        LiveTs.packet(next + i, chunk, i * LiveTs.PACKET);
+                    }
+                    ex.body(chunk, 0, n * LiveTs.PACKET);
+                    next += n;
+                } else {
+                    sleepQuietly(5);
+                }
+            }
+        };
+    }
+
+    /** A finite body with a Content-Length, sent as fast as the proxy reads. */
+    public static Handler file(byte[] content, String contentType) {
+        return ex -> {
+            ex.head(200, contentType, content.length);
+            for (int off = 0; off < content.length; off += 16384) {
+                ex.body(content, off, Math.min(16384, content.length - off));
+            }
+        };
+    }
+
+    public static Handler status(int code) {
+        return ex -> ex.respond(code, "text/plain", ("status " + code).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An error page with status 200, as some providers send instead of video. */
+    public static Handler htmlAsVideo() {
+        return ex -> ex.respond(200, "text/html; charset=utf-8",
+                "<!DOCTYPE html><html><body>Subscription expired</body></html>".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Same, but labelled as video: only the first bytes give it away. */
+    public static Handler htmlLabelledAsVideo() {
+        return ex -> ex.respond(200, "video/mp2t",
+                "<html><body>Access denied</body></html>".getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Handler redirect(int code, String location) {
+        return ex -> {
+            ex.head(code, "text/plain", 0, "Location", location);
+        };
+    }
+
+    /** Accepts the request and never answers. */
+    public static Handler stall() {
+        return Exchange::stallUntilClosed;
+    }
+
+    /** Resets the connection before any byte of a response. */
+    public static Handler resetAtStart() {
+        return Exchange::reset;
+    }
+
+    /** Sends the head and {@code n} bytes of {@code content} (announcing all of it), then resets. */
+    public static Handler resetAfter(byte[] content, int n, String contentType) {
+        return ex -> {
+            ex.head(200, contentType, content.length);
+            ex.body(content, 0, n);
+            ex.reset();
+        };
+    }
+
+    /** Sends the head and {@code n} bytes, then goes silent with the connection open. */
+    public static Handler stallAfter(byte[] content, int n, String contentType) {
+        return ex -> {
+            ex.head(200, contentType, -1);
+            ex.body(content, 0, n);
+            ex.stallUntilClosed();
+        };
+    }
+
+    static void sleepQuietly(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
