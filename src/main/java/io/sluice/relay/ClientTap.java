@@ -40,6 +40,11 @@ final class ClientTap implements WriteListener, AsyncListener {
     private long stopAt = Long.MAX_VALUE;
     private byte[] errorBody;
     private long skips;
+    /** A packet start in this player's output so far, or -1 when not known (not yet synced, or not TS). */
+    private long packetBase = -1;
+    /** The rest of the packet a skipped player was in the middle of: it gets whole packets, then the jump. */
+    private final byte[] unfinishedPacket = new byte[TsRing.PACKET];
+    private int unfinishedLength;
 
     private volatile boolean started;
     private volatile boolean done;
@@ -93,6 +98,7 @@ final class ClientTap implements WriteListener, AsyncListener {
             ring = ringToRead;
             pos = joinAt;
             needsSync = sync;
+            packetBase = sync ? -1 : joinAt; // a connection's first byte starts a packet
             response.setStatus(HttpServletResponse.SC_OK);
             response.setContentType(contentType);
             response.setHeader("Cache-Control", "no-cache, no-store");
@@ -126,11 +132,24 @@ final class ClientTap implements WriteListener, AsyncListener {
     /** Moves a player that fell behind the ring forward; called by the relay before it overwrites. */
     void skipTo(long target) {
         synchronized (this) {
-            if (pos < target) {
-                pos = target;
-                needsSync = true;
-                skips++;
+            if (pos >= target) {
+                return;
             }
+            if (packetBase >= 0 && !needsSync) {
+                // Keep the tail of the packet already half written, before the ring overwrites it.
+                int into = (int) Math.floorMod(pos - packetBase, (long) TsRing.PACKET);
+                if (into != 0) {
+                    int len = (int) Math.min(TsRing.PACKET - into, ring.head() - pos);
+                    for (int i = 0; i < len; i++) {
+                        unfinishedPacket[i] = ring.byteAt(pos + i);
+                    }
+                    unfinishedLength = len;
+                }
+            }
+            pos = target;
+            needsSync = true;
+            packetBase = -1;
+            skips++;
         }
     }
 
@@ -170,6 +189,11 @@ final class ClientTap implements WriteListener, AsyncListener {
                             break;
                         }
                         blockedSinceNanos = 0;
+                        if (unfinishedLength > 0) {
+                            out.write(unfinishedPacket, 0, unfinishedLength);
+                            unfinishedLength = 0;
+                            continue;
+                        }
                         long head = ring.head();
                         if (needsSync && !seekPacketBoundary(head)) {
                             break;
@@ -201,11 +225,12 @@ final class ClientTap implements WriteListener, AsyncListener {
         long p = ring.syncPoint(pos);
         if (p >= 0) {
             pos = p;
+            packetBase = p;
             needsSync = false;
             return true;
         }
         if (head - pos > SYNC_GIVE_UP) {
-            needsSync = false;
+            needsSync = false; // not TS after all: pass bytes through as they come
             return true;
         }
         return false;
