@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread-safe. This lock is never held while taking the relay's lock, so the relay may lock taps.
  */
 final class ClientTap implements WriteListener, AsyncListener {
-    /** One write at most this big, so the container's own copy of a pending write stays small. */
-    private static final int MAX_WRITE = 64 * 1024;
+    /** One write at most this big: the container copies what the socket does not take, per blocked player. */
+    private static final int MAX_WRITE = 32 * 1024;
     /** A body with no three aligned sync bytes in this much data is not TS: pass it through unaligned. */
     private static final int SYNC_GIVE_UP = 64 * 1024;
 

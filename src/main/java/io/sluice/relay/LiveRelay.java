@@ -44,7 +44,8 @@ final class LiveRelay {
     // Guarded by this.
     private State state = State.IDLE;
     private TsRing ring;
-    private Connection current;
+    /** Written under the lock; volatile so players on their hot path can read it without the lock. */
+    private volatile Connection current;
     private ScheduledFuture<?> pendingRelease;
 
     LiveRelay(Stream stream, boolean shared, LiveRelays owner) {
@@ -108,10 +109,6 @@ final class LiveRelay {
         }
     }
 
-    private synchronized Connection current() {
-        return current;
-    }
-
     /** A new player starts half a ring behind the live edge: a burst that fills its buffer fast. */
     private long joinPosition() {
         return Math.max(current.start, Math.max(ring.tail(), ring.head() - ring.capacity() / 2));
@@ -138,10 +135,13 @@ final class LiveRelay {
         readerAdvanced(); // the leaver may have been the one holding the upstream back
     }
 
-    /** A player wrote bytes: there may be room to read more upstream. */
+    /**
+     * A player wrote bytes: if the upstream is waiting for room, there may be some now. Checked without a lock
+     * first: hundreds of players call this per second, and only a paused upstream needs the room recomputed.
+     */
     void readerAdvanced() {
-        Connection c = current();
-        if (c != null) {
+        Connection c = current;
+        if (c != null && c.consumer.isPaused()) {
             c.consumer.resume();
         }
     }

@@ -6,6 +6,7 @@ package io.sluice.testing;
  */
 public final class LiveTs {
     public static final int PACKET = 188;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private LiveTs() {
     }
@@ -16,9 +17,8 @@ public final class LiveTs {
         dst[off + 2] = 0x00;
         dst[off + 3] = (byte) (0x10 | (k & 0x0F)); // payload only, continuity counter
         // The index as 16 lowercase hex digits: ASCII that never contains 0x47, unlike raw binary.
-        String hex = String.format("%016x", k);
         for (int i = 0; i < 16; i++) {
-            dst[off + 4 + i] = (byte) hex.charAt(i);
+            dst[off + 4 + i] = HEX[(int) (k >>> (60 - 4 * i)) & 0xF];
         }
         for (int i = 20; i < PACKET; i++) {
             // Never 0x47 in the filler, so only real packet starts look like sync points.
