@@ -67,7 +67,8 @@ public final class LiveTs {
      * Checks that {@code data} starts on a packet boundary and is made of whole generated packets whose indexes
      * rise by one, except at most where a skip was allowed (then they must still rise).
      */
-    public static Check check(byte[] data, int length, boolean allowSkips) {
+    public static Check check(byte[] data, boolean allowSkips) {
+        int length = data.length;
         long first = -1;
         long prev = -1;
         long gaps = 0;
