@@ -32,6 +32,7 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     /** Bytes the upstream may still send under the window we granted. */
     private long outstanding = INITIAL_WINDOW;
     private volatile boolean paused;
+    private volatile boolean abandoned;
     private volatile long bytesReceived;
     private FutureCallback<Void> resultCallback;
 
@@ -111,6 +112,10 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
 
     @Override
     public void consume(ByteBuffer src) throws IOException {
+        if (abandoned) {
+            // Failing the exchange is what makes HttpCore close the connection instead of draining it.
+            throw new IOException("exchange abandoned by Sluice");
+        }
         int n = src.remaining();
         synchronized (this) {
             outstanding -= n;
@@ -140,9 +145,25 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
         }
     }
 
-    /** Marks the exchange as ended by us, so a later cancel does not report a failure. */
+    /**
+     * Ends the exchange from our side: no failure is reported, and the connection is closed rather than
+     * returned to the pool. Cancelling the future alone does not always close it at once, so the window is
+     * opened a little to make the next read fail the exchange.
+     */
     public void abandon() {
         terminated.set(true);
+        abandoned = true;
+        CapacityChannel ch;
+        synchronized (this) {
+            ch = channel;
+        }
+        if (ch != null) {
+            try {
+                ch.update(1);
+            } catch (IOException ignored) {
+                // already closing
+            }
+        }
     }
 
     @Override

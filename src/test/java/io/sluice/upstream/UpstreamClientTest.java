@@ -169,4 +169,20 @@ class UpstreamClientTest {
         assertEquals(UpstreamFailure.Kind.TIMEOUT, f.kind());
         assertEquals(504, f.playerStatus());
     }
+
+    @Test
+    void cancellingAnExchangeClosesTheUpstreamConnectionAtOnce() throws Exception {
+        upstream.route("/live.ts", TestUpstream.liveTs(500_000));
+        for (int i = 0; i < 10; i++) {
+            RecordingSink sink = new RecordingSink();
+            URI uri = URI.create(upstream.url("/live.ts"));
+            FlowControlledConsumer consumer = new FlowControlledConsumer(sink, uri);
+            var future = client.open(new UpstreamRequest(uri, "ua", Map.of()), consumer);
+            Await.until("data flows", Duration.ofSeconds(5), () -> sink.received() > 10_000);
+            consumer.abandon();
+            future.cancel(true);
+            Await.until("upstream connection closed", Duration.ofMillis(500),
+                    () -> upstream.openConnections("/live.ts") == 0);
+        }
+    }
 }
