@@ -28,7 +28,10 @@ public record Settings(
         int relayBufferBytes,
         Duration slowClientGrace,
         int maxUpstreamConnections,
-        int maxRequestBodyBytes) {
+        int maxRequestBodyBytes,
+        Optional<String> segmentSigningKey,
+        Duration segmentReferenceTtl,
+        int vodResumeAttempts) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -64,13 +67,17 @@ public record Settings(
                 r.integer("RELAY_BUFFER_BYTES", 2 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
                 r.seconds("SLOW_CLIENT_GRACE", 1.0, 0.05, 60),
                 r.integer("MAX_UPSTREAM_CONNECTIONS", 2000, 1, 100_000),
-                r.integer("MAX_REQUEST_BODY_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024));
+                r.integer("MAX_REQUEST_BODY_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),
+                r.optionalText("SEGMENT_SIGNING_KEY"),
+                r.seconds("SEGMENT_REFERENCE_TTL", 6 * 3600, 10, 7 * 24 * 3600),
+                r.integer("VOD_RESUME_ATTEMPTS", 5, 0, 50));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */
     @Override
     public String toString() {
         return "Settings[apiToken=" + (apiToken.isPresent() ? "<set>" : "<unset>")
+                + ", segmentSigningKey=" + (segmentSigningKey.isPresent() ? "<set>" : "<random>")
                 + ", rootPath=" + rootPath + ", publicBaseUrl=" + publicBaseUrl.orElse("<derived>")
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", liveChunkTimeout=" + liveChunkTimeout + ", retryAttempts=" + retryAttempts

@@ -32,6 +32,7 @@ final class ClientTap implements WriteListener, AsyncListener {
     private final Client client;
     private final LiveRelay relay;
     private final Runnable onFinish;
+    private final String playlistLocation;
     private final AtomicBoolean finished = new AtomicBoolean();
 
     // Guarded by this.
@@ -53,7 +54,7 @@ final class ClientTap implements WriteListener, AsyncListener {
     private volatile long blockedSinceNanos;
 
     ClientTap(AsyncContext async, HttpServletResponse response, ServletOutputStream out, Stream stream,
-              Client client, LiveRelay relay, Runnable onFinish) {
+              Client client, LiveRelay relay, String playlistLocation, Runnable onFinish) {
         this.async = async;
         this.response = response;
         this.out = out;
@@ -61,6 +62,7 @@ final class ClientTap implements WriteListener, AsyncListener {
         this.client = client;
         this.relay = relay;
         this.onFinish = onFinish;
+        this.playlistLocation = playlistLocation;
     }
 
     String clientId() {
@@ -116,6 +118,20 @@ final class ClientTap implements WriteListener, AsyncListener {
             }
             errorBody = ServletProblems.body(detail);
             ServletProblems.head(response, status, errorBody.length);
+            started = true;
+        }
+        drain();
+    }
+
+    /** The stream turned out to be HLS: the player is sent to its playlist (players follow redirects). */
+    void redirectToPlaylist() {
+        synchronized (this) {
+            if (started || done) {
+                return;
+            }
+            errorBody = ServletProblems.body("This stream is HLS: " + playlistLocation);
+            ServletProblems.head(response, HttpServletResponse.SC_FOUND, errorBody.length);
+            response.setHeader("Location", playlistLocation);
             started = true;
         }
         drain();

@@ -1,6 +1,7 @@
 package io.sluice.relay;
 
 import io.sluice.streams.Stream;
+import io.sluice.streams.StreamKind;
 import io.sluice.streams.StreamSpec;
 import io.sluice.upstream.BodySink;
 import io.sluice.upstream.FlowControlledConsumer;
@@ -336,7 +337,9 @@ final class LiveRelay {
             }
             current = null;
             state = State.IDLE;
-            stream.countError();
+            if (f.kind() != UpstreamFailure.Kind.HLS_PLAYLIST) {
+                stream.countError();
+            }
             if (c.sawData) {
                 end = ring.head();
             }
@@ -345,6 +348,14 @@ final class LiveRelay {
                     waiting.add(t);
                 }
             }
+        }
+        if (f.kind() == UpstreamFailure.Kind.HLS_PLAYLIST) {
+            // Handled as what it is (SPEC 5): from now on the stream is HLS, and waiting players go there.
+            stream.correctKind(StreamKind.HLS);
+            for (ClientTap t : waiting) {
+                t.redirectToPlaylist();
+            }
+            return;
         }
         LOG.info(() -> "upstream failed stream=" + stream.id() + " kind=" + f.kind() + ": " + f.message());
         for (ClientTap t : waiting) {
@@ -391,7 +402,7 @@ final class LiveRelay {
                 throw new UpstreamFailureException(UpstreamFailure.notMedia("HTML page (" + r.contentType() + ")"));
             }
             if (type.contains("mpegurl")) {
-                throw new UpstreamFailureException(UpstreamFailure.notMedia("an HLS playlist, not TS"));
+                throw new UpstreamFailureException(UpstreamFailure.hlsPlaylist());
             }
             if (type.startsWith("video/") || type.startsWith("audio/")) {
                 contentType = r.contentType();

@@ -29,7 +29,7 @@ final class MediaSniffer {
             throw new UpstreamFailureException(UpstreamFailure.notMedia("an HTML or XML page"));
         }
         if (startsWith(first, p, EXTM3U)) {
-            throw new UpstreamFailureException(UpstreamFailure.notMedia("an HLS playlist, not TS"));
+            throw new UpstreamFailureException(UpstreamFailure.hlsPlaylist());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.relay;
 
 import io.sluice.config.Settings;
+import io.sluice.hls.HlsServlet;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -15,9 +16,14 @@ public class PlayerRoutes implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent sce) {
-        ServletRegistration stream = sce.getServletContext().getServletRegistration(StreamServlet.NAME);
-        if (stream != null) {
-            stream.addMapping(settings.rootPath() + "/stream/*");
+        addMapping(sce, StreamServlet.NAME, settings.rootPath() + "/stream/*");
+        addMapping(sce, HlsServlet.NAME, settings.rootPath() + "/hls/*");
+    }
+
+    private static void addMapping(ServletContextEvent sce, String servlet, String pattern) {
+        ServletRegistration r = sce.getServletContext().getServletRegistration(servlet);
+        if (r != null) {
+            r.addMapping(pattern);
         }
     }
 }

@@ -5,7 +5,9 @@ import io.sluice.events.ClientDisconnected;
 import io.sluice.events.Events;
 import io.sluice.streams.PlayerIdentity;
 import io.sluice.streams.Stream;
+import io.sluice.streams.StreamKind;
 import io.sluice.streams.StreamRegistry;
+import io.sluice.vod.VodDelivery;
 import io.sluice.web.ServletProblems;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -15,10 +17,14 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
-/** {@code GET/HEAD /stream/{id}}: live MPEG-TS to players, asynchronous end to end (SPEC 4, 6). */
+/**
+ * {@code GET/HEAD /stream/{id}}: live MPEG-TS through the shared relay, VOD through a resuming pass-through,
+ * and HLS streams sent on to their playlist (SPEC 4, 5, 6, 8). Asynchronous end to end.
+ */
 @WebServlet(name = StreamServlet.NAME, urlPatterns = "/stream/*", asyncSupported = true)
 public class StreamServlet extends HttpServlet {
     public static final String NAME = "sluice-stream";
@@ -29,6 +35,8 @@ public class StreamServlet extends HttpServlet {
     LiveRelays relays;
     @Inject
     Events events;
+    @Inject
+    VodDelivery delivery;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -38,33 +46,73 @@ public class StreamServlet extends HttpServlet {
             return;
         }
         Stream stream = found.get();
-        PlayerIdentity who = PlayerIdentity.of(req, stream.id());
-        Stream.Attachment session = stream.connect(who);
-        if (session.newSession()) {
-            events.fire(new ClientConnected(stream.id(), who.clientId(), who.ipAddress(), who.userAgent(),
-                    who.username(), Instant.now()));
+        switch (stream.spec().kind()) {
+            case HLS -> redirectToPlaylist(req, resp, stream);
+            case VOD -> vod(req, resp, stream);
+            default -> live(req, resp, stream);
         }
+    }
+
+    private void live(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
+        PlayerIdentity who = PlayerIdentity.of(req, stream.id());
+        Stream.Attachment session = connect(stream, who);
         AsyncContext async = req.startAsync();
         // A live response has no natural end; it ends with the player, the upstream or the stream.
         async.setTimeout(0);
         ServletOutputStream out = resp.getOutputStream();
         LiveRelay relay = relays.relayFor(stream);
-        ClientTap tap = new ClientTap(async, resp, out, stream, session.client(), relay, () -> {
-            if (stream.disconnect(session.client())) {
-                events.fire(new ClientDisconnected(stream.id(), who.clientId(), session.client().bytesServed(),
-                        Instant.now()));
-            }
-        });
+        ClientTap tap = new ClientTap(async, resp, out, stream, session.client(), relay, playlistLocation(req, stream),
+                () -> disconnect(stream, session));
         async.addListener(tap);
         out.setWriteListener(tap);
         relay.attach(tap);
     }
 
-    /** Players probe with HEAD; answering from what we know avoids opening an upstream for nothing. */
+    private void vod(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
+        Stream.Attachment session = connect(stream, PlayerIdentity.of(req, stream.id()));
+        delivery.serve(req, resp, stream.spec(), URI.create(stream.spec().url()), "video/mp4",
+                n -> stream.served(session.client(), n), () -> disconnect(stream, session));
+    }
+
+    private void redirectToPlaylist(HttpServletRequest req, HttpServletResponse resp, Stream stream) {
+        resp.setStatus(HttpServletResponse.SC_FOUND);
+        resp.setHeader("Location", playlistLocation(req, stream));
+    }
+
+    private static String playlistLocation(HttpServletRequest req, Stream stream) {
+        String query = req.getQueryString();
+        return req.getContextPath() + "/hls/" + stream.id() + "/playlist.m3u8" + (query == null ? "" : "?" + query);
+    }
+
+    private Stream.Attachment connect(Stream stream, PlayerIdentity who) {
+        Stream.Attachment session = stream.connect(who);
+        if (session.newSession()) {
+            events.fire(new ClientConnected(stream.id(), who.clientId(), who.ipAddress(), who.userAgent(),
+                    who.username(), Instant.now()));
+        }
+        return session;
+    }
+
+    private void disconnect(Stream stream, Stream.Attachment session) {
+        if (stream.disconnect(session.client())) {
+            events.fire(new ClientDisconnected(stream.id(), session.client().clientId(),
+                    session.client().bytesServed(), Instant.now()));
+        }
+    }
+
+    /**
+     * Players probe with HEAD. Live TS is answered from what we know, without opening an upstream for
+     * nothing; VOD is answered from the upstream's own HEAD (length, ranges).
+     */
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (streamOf(req).isEmpty()) {
+        Optional<Stream> found = streamOf(req);
+        if (found.isEmpty()) {
             ServletProblems.send(resp, 404, "Stream not found");
+            return;
+        }
+        if (found.get().spec().kind() != StreamKind.LIVE_TS) {
+            doGet(req, resp);
             return;
         }
         resp.setStatus(200);

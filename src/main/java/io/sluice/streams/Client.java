@@ -58,8 +58,20 @@ public final class Client {
         lastAccess = Instant.now();
     }
 
+    void touch() {
+        lastAccess = Instant.now();
+    }
+
+    Instant lastAccess() {
+        return lastAccess;
+    }
+
+    void servedSegment() {
+        segmentsServed.incrementAndGet();
+    }
+
     public ClientStats stats() {
         return new ClientStats(clientId, streamId, userAgent, ipAddress, username, bytesServed.get(),
-                segmentsServed.get(), Times.iso(createdAt), Times.iso(lastAccess), connections.get() > 0);
+                segmentsServed.get(), Times.iso(createdAt), Times.iso(lastAccess), true); // listed = connected: TS on disconnect, HLS after CLIENT_TIMEOUT
     }
 }

@@ -34,6 +34,11 @@ public final class Stream {
         this.spec = newSpec;
     }
 
+    /** What the upstream turned out to serve wins over what its URL suggested (SPEC 5). */
+    public void correctKind(StreamKind kind) {
+        this.spec = spec.withKind(kind);
+    }
+
     void replaceMetadata(Map<String, String> metadata) {
         this.spec = spec.withMetadata(metadata);
     }
@@ -73,6 +78,38 @@ public final class Stream {
         });
         lastAccess = Instant.now();
         return ended[0];
+    }
+
+    /**
+     * An HLS request from {@code who}: HLS players hold no connection, so a session lives as long as requests
+     * keep coming, and the first request opens it.
+     */
+    public Attachment touch(PlayerIdentity who) {
+        boolean[] fresh = {false};
+        Client c = clients.computeIfAbsent(who.clientId(), k -> {
+            fresh[0] = true;
+            return new Client(who.clientId(), id, who.ipAddress(), who.userAgent(), who.username());
+        });
+        c.touch();
+        lastAccess = Instant.now();
+        return new Attachment(c, fresh[0]);
+    }
+
+    /** Ends the HLS sessions with no request since {@code cutoff}; returns them. */
+    public List<Client> expireIdle(Instant cutoff) {
+        List<Client> gone = new java.util.ArrayList<>();
+        for (Client c : clients.values()) {
+            if (c.connections() == 0 && c.lastAccess().isBefore(cutoff)
+                    && clients.remove(c.clientId(), c)) {
+                gone.add(c);
+            }
+        }
+        return gone;
+    }
+
+    public void servedSegment(Client client) {
+        segmentsServed.incrementAndGet();
+        client.servedSegment();
     }
 
     public int clientCount() {

@@ -26,6 +26,11 @@ public record StreamSpec(
         return StreamIds.of(url);
     }
 
+    public StreamSpec withKind(StreamKind newKind) {
+        return new StreamSpec(url, failoverUrls, failoverResolverUrl, userAgent, headers, metadata,
+                useStickySession, sharedUpstream, strictLiveTs, newKind);
+    }
+
     public StreamSpec withMetadata(Map<String, String> newMetadata) {
         return new StreamSpec(url, failoverUrls, failoverResolverUrl, userAgent, headers, newMetadata,
                 useStickySession, sharedUpstream, strictLiveTs, kind);

@@ -3,7 +3,9 @@ package io.sluice.upstream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.protocol.RedirectLocations;
@@ -24,6 +26,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 public final class FlowControlledConsumer implements AsyncResponseConsumer<Void> {
     /** HttpCore's initial HTTP/1.1 window, granted before our first {@code updateCapacity}. */
     private static final int INITIAL_WINDOW = 65_536;
+    private static final List<String> PASSED_ON = List.of("content-range", "accept-ranges", "etag", "last-modified");
 
     private final BodySink sink;
     private final URI requestUri;
@@ -45,12 +48,34 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
                                 FutureCallback<Void> callback) throws IOException {
         this.resultCallback = callback;
-        String type = entity == null ? null : entity.getContentType();
-        long length = entity == null ? 0 : entity.getContentLength();
-        sink.onResponse(new UpstreamResponse(response.getCode(), type, length, finalUri(context)));
+        Header typeHeader = response.getFirstHeader("Content-Type");
+        String type = entity != null ? entity.getContentType() : typeHeader == null ? null : typeHeader.getValue();
+        // A HEAD answer has no entity, but its Content-Length is what the player asked about.
+        long length = entity != null ? entity.getContentLength() : declaredLength(response);
+        sink.onResponse(new UpstreamResponse(response.getCode(), type, length, finalUri(context), passedOn(response)));
         if (entity == null) {
             end();
         }
+    }
+
+    private static long declaredLength(HttpResponse response) {
+        Header h = response.getFirstHeader("Content-Length");
+        try {
+            return h == null ? -1 : Long.parseLong(h.getValue().trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static Map<String, String> passedOn(HttpResponse response) {
+        Map<String, String> h = new HashMap<>();
+        for (String name : PASSED_ON) {
+            Header v = response.getFirstHeader(name);
+            if (v != null && v.getValue() != null) {
+                h.put(name, v.getValue());
+            }
+        }
+        return h;
     }
 
     private URI finalUri(HttpContext context) {

@@ -29,7 +29,8 @@ import org.apache.hc.core5.util.Timeout;
 public class UpstreamClient {
     /** Headers a registration may not set: they belong to the connection, not the request. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "host");
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "host",
+            "range");
 
     @Inject
     Settings settings;
@@ -82,13 +83,16 @@ public class UpstreamClient {
 
     /** Starts an exchange whose body is pulled into {@code consumer} at the consumer's pace. */
     public Future<Void> open(UpstreamRequest request, FlowControlledConsumer consumer) {
-        AsyncRequestBuilder b = AsyncRequestBuilder.get(request.uri())
+        AsyncRequestBuilder b = AsyncRequestBuilder.create(request.method()).setUri(request.uri())
                 .setHeader(HttpHeaders.USER_AGENT, request.userAgent())
                 .setHeader(HttpHeaders.ACCEPT, "*/*");
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
                 b.setHeader(h.getKey(), h.getValue());
             }
+        }
+        if (request.range() != null) {
+            b.setHeader(HttpHeaders.RANGE, request.range());
         }
         AsyncRequestProducer producer = b.build();
         return client.execute(producer, consumer, null, HttpClientContext.create(), new FutureCallback<>() {

@@ -27,7 +27,9 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
         /** The connection broke while reading. */
         READ_ERROR,
         /** A redirect loop or too many hops. */
-        REDIRECT
+        REDIRECT,
+        /** An HLS playlist where TS was expected: the stream is HLS, not a failure of its source. */
+        HLS_PLAYLIST
     }
 
     /** The status a player that has received nothing yet is answered with (DESIGN: timeout 504, else 502). */
@@ -41,6 +43,10 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
 
     public static UpstreamFailure notMedia(String why) {
         return new UpstreamFailure(Kind.NOT_MEDIA, 0, "Upstream did not send media: " + why);
+    }
+
+    public static UpstreamFailure hlsPlaylist() {
+        return new UpstreamFailure(Kind.HLS_PLAYLIST, 0, "Upstream serves an HLS playlist");
     }
 
     public static UpstreamFailure stall(long seconds) {

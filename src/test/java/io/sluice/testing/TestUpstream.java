@@ -42,6 +42,7 @@ public final class TestUpstream implements AutoCloseable {
         return t;
     });
     private final Map<String, Handler> routes = new ConcurrentHashMap<>();
+    private final Map<String, Handler> prefixRoutes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
@@ -66,6 +67,12 @@ public final class TestUpstream implements AutoCloseable {
 
     public TestUpstream route(String path, Handler handler) {
         routes.put(path, handler);
+        return this;
+    }
+
+    /** A handler for every path under {@code prefix} that has no exact route. */
+    public TestUpstream routePrefix(String prefix, Handler handler) {
+        prefixRoutes.put(prefix, handler);
         return this;
     }
 
@@ -144,6 +151,12 @@ public final class TestUpstream implements AutoCloseable {
             counter(open, path).incrementAndGet();
             try {
                 Handler h = routes.get(path);
+                if (h == null) {
+                    String p = path;
+                    h = prefixRoutes.entrySet().stream().filter(e -> p.startsWith(e.getKey()))
+                            .max(java.util.Comparator.comparingInt(e -> e.getKey().length()))
+                            .map(Map.Entry::getValue).orElse(null);
+                }
                 Exchange ex = new Exchange(socket, in, parts[0], path, target, head,
                         sent.computeIfAbsent(path, k -> new AtomicLong()));
                 if (h == null) {
@@ -294,6 +307,63 @@ public final class TestUpstream implements AutoCloseable {
             ex.head(200, contentType, content.length);
             for (int off = 0; off < content.length; off += 16384) {
                 ex.body(content, off, Math.min(16384, content.length - off));
+            }
+        };
+    }
+
+    /** A file served with HEAD and single-range support (206, Content-Range, 416), as a VOD origin does. */
+    public static Handler rangedFile(byte[] content, String contentType) {
+        return ex -> {
+            String range = ex.headers.get("range");
+            long from = 0;
+            long to = content.length - 1L;
+            boolean partial = false;
+            if (range != null) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes=(\\d*)-(\\d*)").matcher(range);
+                if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                    ex.respond(416, "text/plain", new byte[0]);
+                    return;
+                }
+                if (m.group(1).isEmpty()) {
+                    from = Math.max(0, content.length - Long.parseLong(m.group(2)));
+                } else {
+                    from = Long.parseLong(m.group(1));
+                    if (!m.group(2).isEmpty()) {
+                        to = Math.min(to, Long.parseLong(m.group(2)));
+                    }
+                }
+                if (from > to) {
+                    ex.head(416, "text/plain", 0, "Content-Range", "bytes */" + content.length);
+                    return;
+                }
+                partial = true;
+            }
+            long length = to - from + 1;
+            if (partial) {
+                ex.head(206, contentType, length, "Accept-Ranges", "bytes",
+                        "Content-Range", "bytes " + from + "-" + to + "/" + content.length);
+            } else {
+                ex.head(200, contentType, length, "Accept-Ranges", "bytes");
+            }
+            if (!"HEAD".equals(ex.method)) {
+                for (long off = from; off <= to; off += 16384) {
+                    ex.body(content, (int) off, (int) Math.min(16384, to - off + 1));
+                }
+            }
+        };
+    }
+
+    /** Like {@link #rangedFile}, but the first request is reset after {@code breakAfter} bytes of the body. */
+    public static Handler rangedFileBreakingOnce(byte[] content, String contentType, int breakAfter) {
+        AtomicInteger calls = new AtomicInteger();
+        Handler whole = rangedFile(content, contentType);
+        return ex -> {
+            if (calls.getAndIncrement() == 0) {
+                ex.head(200, contentType, content.length, "Accept-Ranges", "bytes");
+                ex.body(content, 0, breakAfter);
+                ex.reset();
+            } else {
+                whole.serve(ex);
             }
         };
     }

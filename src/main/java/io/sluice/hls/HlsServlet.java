@@ -1,0 +1,156 @@
+package io.sluice.hls;
+
+import io.sluice.config.Settings;
+import io.sluice.streams.Client;
+import io.sluice.streams.PlayerIdentity;
+import io.sluice.streams.PlayerUrls;
+import io.sluice.streams.Stream;
+import io.sluice.streams.StreamRegistry;
+import io.sluice.upstream.UpstreamFailure;
+import io.sluice.vod.VodDelivery;
+import io.sluice.web.ServletProblems;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * {@code /hls/{id}/playlist.m3u8} (rewritten playlists) and {@code /hls/{id}/segment.ts} (segments, keys and
+ * maps named by a signed reference). Public routes, so nothing is fetched that a Sluice playlist did not hand
+ * out for that stream.
+ */
+@WebServlet(name = HlsServlet.NAME, urlPatterns = "/hls/*", asyncSupported = true)
+public class HlsServlet extends HttpServlet {
+    public static final String NAME = "sluice-hls";
+    static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+
+    @Inject
+    StreamRegistry registry;
+    @Inject
+    PlaylistFetcher playlists;
+    @Inject
+    SegmentReferences references;
+    @Inject
+    HlsSessions sessions;
+    @Inject
+    VodDelivery delivery;
+    @Inject
+    Settings settings;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String[] parts = req.getPathInfo() == null ? new String[0] : req.getPathInfo().split("/");
+        if (parts.length != 3) {
+            ServletProblems.send(resp, 404, "Not Found");
+            return;
+        }
+        Optional<Stream> stream = registry.find(parts[1]);
+        if (stream.isEmpty()) {
+            ServletProblems.send(resp, 404, "Stream not found");
+            return;
+        }
+        switch (parts[2]) {
+            case "playlist.m3u8" -> playlist(req, resp, stream.get());
+            case "segment.ts", "segment" -> segment(req, resp, stream.get());
+            default -> ServletProblems.send(resp, 404, "Not Found");
+        }
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        doGet(req, resp); // the container drops the body of a HEAD
+    }
+
+    private void playlist(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
+        String variant = req.getParameter("v");
+        URI target;
+        if (variant == null) {
+            target = URI.create(stream.spec().url());
+        } else {
+            Optional<URI> signed = references.verify(stream.id(), variant);
+            if (signed.isEmpty()) {
+                ServletProblems.send(resp, 403, "Invalid or expired playlist reference");
+                return;
+            }
+            target = signed.get();
+        }
+        PlayerIdentity who = PlayerIdentity.of(req, stream.id());
+        sessions.seen(stream, who);
+        String base = PlayerUrls.base(settings, req) + "/hls/" + stream.id();
+        String clientSuffix = clientSuffix(req);
+        AsyncContext async = req.startAsync();
+        async.setTimeout(settings.connectTimeout().plus(settings.readTimeout()).toMillis() + 5000);
+        playlists.fetch(stream.spec(), target).whenComplete((fetched, error) -> async.start(() -> {
+            try {
+                if (error != null) {
+                    UpstreamFailure f = PlaylistFetcher.failureOf(error);
+                    stream.countError();
+                    ServletProblems.send(resp, f.playerStatus(), f.message());
+                } else {
+                    String body = PlaylistRewriter.rewrite(fetched.body(), fetched.finalUri(),
+                            new SignedUris(stream.id(), base, clientSuffix));
+                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                    resp.setStatus(200);
+                    resp.setContentType(PLAYLIST_TYPE);
+                    resp.setContentLength(bytes.length);
+                    resp.setHeader("Cache-Control", "no-cache, no-store");
+                    resp.setHeader("Access-Control-Allow-Origin", "*");
+                    resp.getOutputStream().write(bytes);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the player left while we fetched
+            } finally {
+                async.complete();
+            }
+        }));
+    }
+
+    private void segment(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
+        Optional<URI> target = references.verify(stream.id(), req.getParameter("r"));
+        if (target.isEmpty()) {
+            ServletProblems.send(resp, 403, "Invalid or expired segment reference");
+            return;
+        }
+        Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
+        stream.servedSegment(client);
+        delivery.serve(req, resp, stream.spec(), target.get(), "video/mp2t", n -> stream.served(client, n), () -> {
+        });
+    }
+
+    /** A player that named itself keeps its name on the URLs it is handed. */
+    private static String clientSuffix(HttpServletRequest req) {
+        String id = req.getParameter("client_id");
+        return id == null || id.length() > PlayerIdentity.MAX_CLIENT_ID
+                ? "" : "&client_id=" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+
+    /** Playlist URIs become signed Sluice URLs for this stream. */
+    private final class SignedUris implements PlaylistRewriter.UriMapper {
+        private final String streamId;
+        private final String base;
+        private final String clientSuffix;
+
+        SignedUris(String streamId, String base, String clientSuffix) {
+            this.streamId = streamId;
+            this.base = base;
+            this.clientSuffix = clientSuffix;
+        }
+
+        @Override
+        public String playlist(URI upstream) {
+            return base + "/playlist.m3u8?v=" + references.sign(streamId, upstream) + clientSuffix;
+        }
+
+        @Override
+        public String media(URI upstream) {
+            return base + "/segment.ts?r=" + references.sign(streamId, upstream) + clientSuffix;
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package io.sluice.vod;
+
+import io.sluice.upstream.BodySink;
+import io.sluice.upstream.FlowControlledConsumer;
+import io.sluice.upstream.UpstreamClient;
+import io.sluice.upstream.UpstreamFailure;
+import io.sluice.upstream.UpstreamFailureException;
+import io.sluice.upstream.UpstreamRequest;
+import io.sluice.upstream.UpstreamResponse;
+import io.sluice.web.ServletProblems;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+
+/**
+ * One upstream body to one player, for VOD and HLS segments (SPEC 7.3, 8): status, length and range headers
+ * passed through; the upstream read only as fast as the player takes it (bounded buffer); a break after bytes
+ * were sent resumed with {@code Range: bytes=<next>-} so the player sees one uninterrupted body. The player
+ * gets either the body or an error status before any byte; a break that cannot be resumed is not turned into
+ * a clean end (see {@link #abort()}).
+ */
+public final class PassThrough implements WriteListener, AsyncListener {
+    private static final int HIGH_WATER = 256 * 1024;
+
+    /** What a pass-through needs to know about the request it serves. */
+    public record Options(boolean head, int maxResumes, String defaultContentType) {
+    }
+
+    private final AsyncContext async;
+    private final HttpServletResponse response;
+    private final ServletOutputStream out;
+    private final UpstreamClient upstream;
+    private final UpstreamRequest request;
+    private final Options options;
+    private final LongConsumer served;
+    private final Runnable onFinish;
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    // Guarded by this.
+    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    private int buffered;
+    private Exchange current;
+    /** An upstream head was accepted (its status and headers are what the player will get). */
+    private boolean headSent;
+    /** The accepted head, put on the player's response only with the first byte, so a failure before it
+     * can still be answered with an error status. */
+    private UpstreamResponse pendingHead;
+    private boolean upstreamEnded;
+    private byte[] errorBody;
+    private long bytesWritten;
+    /** Absolute offset of the next upstream byte, or -1 when unknown (then no resume). */
+    private long nextOffset = -1;
+    /** Last byte the player asked for or the upstream announced, or -1 when open-ended/unknown. */
+    private long lastInclusive = -1;
+    private int resumes;
+
+    public PassThrough(AsyncContext async, HttpServletResponse response, ServletOutputStream out,
+                       UpstreamClient upstream, UpstreamRequest request, Options options, LongConsumer served,
+                       Runnable onFinish) {
+        this.async = async;
+        this.response = response;
+        this.out = out;
+        this.upstream = upstream;
+        this.request = request;
+        this.options = options;
+        this.served = served;
+        this.onFinish = onFinish;
+    }
+
+    public void start() {
+        open(request);
+    }
+
+    private void open(UpstreamRequest r) {
+        Exchange x = new Exchange(r);
+        synchronized (this) {
+            if (finished.get()) {
+                return;
+            }
+            current = x;
+        }
+        x.future = upstream.open(r, x.consumer);
+    }
+
+    /** Number of times a broken upstream body was resumed. */
+    public synchronized int resumes() {
+        return resumes;
+    }
+
+    @Override
+    public void onWritePossible() {
+        drain();
+    }
+
+    private void drain() {
+        boolean complete = false;
+        boolean abortNow = false;
+        Exchange resumeReader = null;
+        synchronized (this) {
+            if (finished.get()) {
+                return;
+            }
+            try {
+                if (errorBody != null) {
+                    if (out.isReady()) {
+                        out.write(errorBody);
+                        errorBody = null;
+                        complete = true;
+                    }
+                } else if (headSent) {
+                    if (pendingHead != null && (!queue.isEmpty() || upstreamEnded)) {
+                        applyHead(pendingHead);
+                        pendingHead = null;
+                    }
+                    while (!queue.isEmpty() && out.isReady()) {
+                        ByteBuffer b = queue.poll();
+                        int n = b.remaining();
+                        out.write(b.array(), b.arrayOffset() + b.position(), n);
+                        buffered -= n;
+                        bytesWritten += n;
+                        served.accept(n);
+                    }
+                    if (queue.isEmpty() && upstreamEnded && out.isReady()) {
+                        complete = true;
+                    }
+                    if (current != null && buffered < HIGH_WATER / 2) {
+                        resumeReader = current;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                abortNow = true; // the player went away
+            }
+        }
+        if (abortNow) {
+            abort();
+        } else if (complete) {
+            finish();
+        } else if (resumeReader != null) {
+            resumeReader.consumer.resume();
+        }
+    }
+
+    /** Status and the headers a player needs: type, length, range; caching off, CORS open. */
+    private void applyHead(UpstreamResponse r) {
+        response.setStatus(r.status());
+        response.setContentType(r.contentType() != null ? r.contentType() : options.defaultContentType());
+        if (r.contentLength() >= 0) {
+            response.setContentLengthLong(r.contentLength());
+        }
+        String contentRange = r.header("content-range");
+        if (contentRange != null) {
+            response.setHeader("Content-Range", contentRange);
+        }
+        String acceptRanges = r.header("accept-ranges");
+        if (acceptRanges != null) {
+            response.setHeader("Accept-Ranges", acceptRanges);
+        } else if (r.status() == 206) {
+            response.setHeader("Accept-Ranges", "bytes");
+        }
+        for (String h : new String[]{"etag", "last-modified"}) {
+            if (r.header(h) != null) {
+                response.setHeader(h, r.header(h));
+            }
+        }
+        response.setHeader("Cache-Control", "no-cache, no-store");
+        response.setHeader("Access-Control-Allow-Origin", "*");
+        // The servlet API cannot abort a committed response, and the container keeps a connection whose
+        // declared length was not met open: the player would wait for bytes that never come. Closing after
+        // each pass-through response makes a break that cannot be resumed a visible error at once.
+        response.setHeader("Connection", "close");
+    }
+
+    private void failed(Exchange x, UpstreamFailure f) {
+        boolean resume = false;
+        boolean errorAnswer = false;
+        boolean abortNow = false;
+        UpstreamRequest next = null;
+        synchronized (this) {
+            if (x != current || finished.get()) {
+                return;
+            }
+            current = null;
+            boolean resumable = headSent && nextOffset >= 0 && !options.head() && resumes < options.maxResumes()
+                    && ByteRange.isSingle(request.range());
+            if (resumable) {
+                resumes++;
+                next = request.withRange(ByteRange.from(nextOffset, lastInclusive));
+                resume = true;
+            } else if (bytesWritten == 0 && (pendingHead != null || !headSent)) {
+                queue.clear();
+                buffered = 0;
+                pendingHead = null;
+                errorBody = ServletProblems.body(f.message());
+                ServletProblems.head(response, f.playerStatus(), errorBody.length);
+                headSent = true;
+                errorAnswer = true;
+            } else {
+                abortNow = true;
+            }
+        }
+        if (resume) {
+            open(next);
+        } else if (errorAnswer) {
+            drain();
+        } else if (abortNow) {
+            abort();
+        }
+    }
+
+    /**
+     * Ends a response whose body broke for good. Its declared Content-Length is not met and the connection
+     * closes (see {@link #applyHead}): the player sees an incomplete body, never a clean short one.
+     */
+    private void abort() {
+        Exchange x;
+        synchronized (this) {
+            x = current;
+            current = null;
+        }
+        if (x != null) {
+            x.cancel();
+        }
+        finish();
+    }
+
+    private void finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        Exchange x;
+        synchronized (this) {
+            x = current;
+            current = null;
+            queue.clear();
+            buffered = 0;
+        }
+        if (x != null) {
+            x.cancel();
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException alreadyComplete) {
+            // the container ended it first (player disconnect)
+        }
+        onFinish.run();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        finish();
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        finish();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        finish();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        finish();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // not re-dispatched
+    }
+
+    /** One upstream exchange: the first, or a resume. */
+    private final class Exchange implements BodySink {
+        final FlowControlledConsumer consumer;
+        volatile Future<Void> future;
+
+        Exchange(UpstreamRequest r) {
+            this.consumer = new FlowControlledConsumer(this, r.uri());
+        }
+
+        void cancel() {
+            consumer.abandon();
+            Future<Void> f = future;
+            if (f != null) {
+                f.cancel(true);
+            }
+        }
+
+        @Override
+        public void onResponse(UpstreamResponse r) throws UpstreamFailureException {
+            synchronized (PassThrough.this) {
+                if (this != current) {
+                    throw new UpstreamFailureException(UpstreamFailure.notMedia("superseded"));
+                }
+                if (!headSent) {
+                    acceptFirst(r);
+                } else {
+                    acceptResume(r);
+                }
+            }
+        }
+
+        private void acceptFirst(UpstreamResponse r) throws UpstreamFailureException {
+            if (r.status() >= 400) {
+                throw new UpstreamFailureException(UpstreamFailure.status(r.status()));
+            }
+            String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
+            if (type.startsWith("text/html")) {
+                throw new UpstreamFailureException(UpstreamFailure.notMedia("an HTML page (" + r.contentType() + ")"));
+            }
+            String contentRange = r.header("content-range");
+            if (r.status() == 206) {
+                nextOffset = ByteRange.contentRangeStart(contentRange);
+                lastInclusive = ByteRange.contentRangeEnd(contentRange);
+            } else if (r.status() == 200 && request.range() == null) {
+                nextOffset = 0;
+                lastInclusive = r.contentLength() > 0 ? r.contentLength() - 1 : -1;
+            }
+            pendingHead = r;
+            headSent = true;
+        }
+
+        private void acceptResume(UpstreamResponse r) throws UpstreamFailureException {
+            if (r.status() != 206 || ByteRange.contentRangeStart(r.header("content-range")) != nextOffset) {
+                throw new UpstreamFailureException(new UpstreamFailure(UpstreamFailure.Kind.STATUS, r.status(),
+                        "Upstream did not resume at byte " + nextOffset));
+            }
+        }
+
+        @Override
+        public void onData(ByteBuffer data) {
+            synchronized (PassThrough.this) {
+                if (this != current) {
+                    data.position(data.limit());
+                    return;
+                }
+                int n = data.remaining();
+                ByteBuffer copy = ByteBuffer.allocate(n);
+                copy.put(data).flip();
+                queue.add(copy);
+                buffered += n;
+                if (nextOffset >= 0) {
+                    nextOffset += n;
+                }
+            }
+            drain();
+        }
+
+        @Override
+        public long capacity() {
+            synchronized (PassThrough.this) {
+                return this == current ? Math.max(0, HIGH_WATER - buffered) : 0;
+            }
+        }
+
+        @Override
+        public void onEnd() {
+            boolean shortBody;
+            synchronized (PassThrough.this) {
+                if (this != current) {
+                    return;
+                }
+                shortBody = !options.head() && lastInclusive >= 0 && nextOffset >= 0 && nextOffset <= lastInclusive;
+                if (!shortBody) {
+                    upstreamEnded = true;
+                    current = null;
+                }
+            }
+            if (shortBody) {
+                failed(this, new UpstreamFailure(UpstreamFailure.Kind.READ_ERROR, 0, "Upstream body ended early"));
+            } else {
+                drain();
+            }
+        }
+
+        @Override
+        public void onFailure(UpstreamFailure failure) {
+            failed(this, failure);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.sluice.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A live HLS origin on a {@link TestUpstream}: a sliding window over real TS segments (src/test/resources/media)
+ * whose media sequence grows with the clock, a master pointing at it, and the segments themselves.
+ * Segment URIs carry their sequence number, so every segment a player asks for is a distinct URL.
+ */
+public final class LiveHls {
+    public static final int SEGMENTS = 12;
+    private final byte[][] segments;
+    private final int segmentSeconds;
+    private final int window;
+    private final long startNanos = System.nanoTime();
+    private final long firstSequence;
+    private final AtomicInteger mediaPlaylistRequests = new AtomicInteger();
+
+    private LiveHls(int segmentSeconds, int window, long firstSequence) {
+        this.segments = fixtures();
+        this.segmentSeconds = segmentSeconds;
+        this.window = window;
+        this.firstSequence = firstSequence;
+    }
+
+    /** Routes {@code dir}/master.m3u8, {@code dir}/index.m3u8 and {@code dir}/seg-N.ts on {@code upstream}. */
+    public static LiveHls serve(TestUpstream upstream, String dir, long firstSequence) {
+        LiveHls hls = new LiveHls(2, 3, firstSequence);
+        upstream.route(dir + "/master.m3u8", ex -> ex.respond(200, "application/vnd.apple.mpegurl", text(
+                "#EXTM3U\n#EXT-X-VERSION:3\n"
+                        + "#EXT-X-STREAM-INF:BANDWIDTH=60000,RESOLUTION=128x72,CODECS=\"avc1.42c00b,mp4a.40.2\"\n"
+                        + "index.m3u8\n")));
+        upstream.route(dir + "/index.m3u8", ex -> {
+            hls.mediaPlaylistRequests.incrementAndGet();
+            ex.respond(200, "application/vnd.apple.mpegurl", text(hls.mediaPlaylist()));
+        });
+        upstream.routePrefix(dir + "/seg-", ex -> {
+            String name = ex.path.substring(ex.path.lastIndexOf("/seg-") + 5, ex.path.length() - 3);
+            long seq = Long.parseLong(name);
+            TestUpstream.rangedFile(hls.segment(seq), "video/mp2t").serve(ex);
+        });
+        return hls;
+    }
+
+    /** The newest sequence number at this moment. */
+    public long liveEdge() {
+        long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L / segmentSeconds;
+        return firstSequence + window - 1 + elapsed;
+    }
+
+    public String mediaPlaylist() {
+        long edge = liveEdge();
+        long first = Math.max(firstSequence, edge - window + 1);
+        StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:" + segmentSeconds
+                + "\n#EXT-X-MEDIA-SEQUENCE:" + first + "\n");
+        for (long s = first; s <= edge; s++) {
+            if (s > firstSequence && (s - firstSequence) % SEGMENTS == 0) {
+                b.append("#EXT-X-DISCONTINUITY\n"); // the fixtures start over: timestamps jump back
+            }
+            b.append("#EXTINF:").append(segmentSeconds).append(".000,\nseg-").append(s).append(".ts\n");
+        }
+        return b.toString();
+    }
+
+    public byte[] segment(long sequence) {
+        return segments[(int) ((sequence - firstSequence) % SEGMENTS)];
+    }
+
+    public int mediaPlaylistRequests() {
+        return mediaPlaylistRequests.get();
+    }
+
+    public static byte[][] fixtures() {
+        byte[][] all = new byte[SEGMENTS][];
+        for (int i = 0; i < SEGMENTS; i++) {
+            all[i] = resource("/media/seg" + i + ".ts");
+        }
+        return all;
+    }
+
+    public static byte[] resource(String name) {
+        try (InputStream in = LiveHls.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
