@@ -72,6 +72,41 @@ final class SettingReader {
         }).orElse(fallback);
     }
 
+    /** A comma-separated list of HTTP status codes, e.g. {@code 403,404,502,503}; empty by default. */
+    java.util.Set<Integer> statusCodes(String name) {
+        return raw(name).map(v -> {
+            java.util.Set<Integer> codes = new java.util.TreeSet<>();
+            for (String part : v.split(",")) {
+                try {
+                    int code = Integer.parseInt(part.trim());
+                    if (code >= 400 && code <= 599) {
+                        codes.add(code);
+                        continue;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw new InvalidSettingException(name, v, "HTTP error statuses (400-599) separated by commas");
+            }
+            return java.util.Set.copyOf(codes);
+        }).orElse(java.util.Set.of());
+    }
+
+    Duration minutes(String name, double fallback) {
+        double m = raw(name).map(v -> {
+            try {
+                double d = Double.parseDouble(v);
+                if (d >= 0 && d <= 24 * 60) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidSettingException(name, v, "minutes from 0 to 1440");
+        }).orElse(fallback);
+        return Duration.ofNanos(Math.round(m * 60_000_000_000d));
+    }
+
     /** Seconds, fractions allowed ("1.5"), as m3u-proxy's settings are written. */
     Duration seconds(String name, double fallback, double min, double max) {
         double s = raw(name).map(v -> {

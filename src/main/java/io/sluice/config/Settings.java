@@ -31,7 +31,10 @@ public record Settings(
         int maxRequestBodyBytes,
         Optional<String> segmentSigningKey,
         Duration segmentReferenceTtl,
-        int vodResumeAttempts) {
+        int vodResumeAttempts,
+        java.util.Set<Integer> failConditionStatuses,
+        Duration invalidSourceDuration,
+        Duration resolverTimeout) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -70,7 +73,10 @@ public record Settings(
                 r.integer("MAX_REQUEST_BODY_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),
                 r.optionalText("SEGMENT_SIGNING_KEY"),
                 r.seconds("SEGMENT_REFERENCE_TTL", 6 * 3600, 10, 7 * 24 * 3600),
-                r.integer("VOD_RESUME_ATTEMPTS", 5, 0, 50));
+                r.integer("VOD_RESUME_ATTEMPTS", 5, 0, 50),
+                r.statusCodes("FAIL_CONDITION_STATUSES"),
+                r.minutes("INVALID_SOURCE_MINUTES", 5),
+                r.seconds("FAILOVER_RESOLVER_TIMEOUT", 10, 0.1, 120));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

@@ -24,6 +24,15 @@ public class EventLog {
             b.append(" client=").append(c.clientId()).append(" bytes=").append(c.bytesServed());
         } else if (e instanceof StreamStopped s) {
             b.append(" reason=").append(s.reason());
+        } else if (e instanceof FailoverTriggered f) {
+            b.append(" index=").append(f.failoverIndex()).append(" attempt=").append(f.attemptNumber())
+                    .append(" reason=").append(f.reason()).append(f.manual() ? " manual" : "");
+        } else if (e instanceof StickySessionReverted r) {
+            b.append(" reason=").append(r.reason());
+        } else if (e instanceof SourceMarkedInvalid i) {
+            b.append(" status=").append(i.statusCode()).append(" until=").append(i.until());
+        } else if (e instanceof StreamFailed f) {
+            b.append(" reason=").append(f.reason());
         } else if (e instanceof StreamStarted s) {
             b.append(" type=").append(s.streamType());
         }

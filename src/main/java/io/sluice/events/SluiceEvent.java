@@ -3,7 +3,8 @@ package io.sluice.events;
 import java.time.Instant;
 
 /** A state change of a stream; observed by the relay, the log, and later webhooks and metrics. */
-public sealed interface SluiceEvent permits StreamStarted, StreamStopped, ClientConnected, ClientDisconnected {
+public sealed interface SluiceEvent permits StreamStarted, StreamStopped, ClientConnected, ClientDisconnected,
+        FailoverTriggered, StickySessionLocked, StickySessionReverted, SourceMarkedInvalid, StreamFailed {
     String streamId();
 
     Instant at();

@@ -30,11 +30,14 @@ import java.util.Optional;
 public class HlsServlet extends HttpServlet {
     public static final String NAME = "sluice-hls";
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+    private static final long PLAYLIST_DEADLINE_MILLIS = 120_000;
 
     @Inject
     StreamRegistry registry;
     @Inject
     PlaylistFetcher playlists;
+    @Inject
+    MainPlaylists mainPlaylists;
     @Inject
     SegmentReferences references;
     @Inject
@@ -83,18 +86,44 @@ public class HlsServlet extends HttpServlet {
         }
         PlayerIdentity who = PlayerIdentity.of(req, stream.id());
         sessions.seen(stream, who);
+        boolean main = variant == null;
+        String sequenceKey = main ? "main" : target.getPath();
         String base = PlayerUrls.base(settings, req) + "/hls/" + stream.id();
         String clientSuffix = clientSuffix(req);
         AsyncContext async = req.startAsync();
-        async.setTimeout(settings.connectTimeout().plus(settings.readTimeout()).toMillis() + 5000);
-        playlists.fetch(stream.spec(), target).whenComplete((fetched, error) -> async.start(() -> {
+        // Recovery (retries, failover) is bounded in count and time; this is the last line of defence.
+        async.setTimeout(PLAYLIST_DEADLINE_MILLIS);
+        async.addListener(new jakarta.servlet.AsyncListener() {
+            @Override
+            public void onTimeout(jakarta.servlet.AsyncEvent event) throws IOException {
+                ServletProblems.send(resp, 504, "No source answered in time");
+                async.complete();
+            }
+
+            @Override
+            public void onComplete(jakarta.servlet.AsyncEvent event) {
+            }
+
+            @Override
+            public void onError(jakarta.servlet.AsyncEvent event) {
+            }
+
+            @Override
+            public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+            }
+        });
+        var fetch = main ? mainPlaylists.fetch(stream) : playlists.fetch(stream.spec(), target);
+        fetch.whenComplete((fetched, error) -> async.start(() -> {
             try {
                 if (error != null) {
                     UpstreamFailure f = PlaylistFetcher.failureOf(error);
-                    stream.countError();
+                    if (!main) {
+                        stream.countError(); // the main playlist counted its own in its recovery
+                    }
                     ServletProblems.send(resp, f.playerStatus(), f.message());
                 } else {
-                    String body = PlaylistRewriter.rewrite(fetched.body(), fetched.finalUri(),
+                    String owned = mainPlaylists.ownSequence(stream, sequenceKey, fetched);
+                    String body = PlaylistRewriter.rewrite(owned, fetched.finalUri(),
                             new SignedUris(stream.id(), base, clientSuffix));
                     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                     resp.setStatus(200);

@@ -2,7 +2,7 @@ package io.sluice.relay;
 
 import io.sluice.streams.Stream;
 import io.sluice.streams.StreamKind;
-import io.sluice.streams.StreamSpec;
+import io.sluice.sources.RecoveryEpisode;
 import io.sluice.upstream.BodySink;
 import io.sluice.upstream.FlowControlledConsumer;
 import io.sluice.upstream.UpstreamFailure;
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
 final class LiveRelay {
     private static final Logger LOG = Logger.getLogger(LiveRelay.class.getName());
 
-    enum State { IDLE, CONNECTING, STREAMING, CLOSED }
+    enum State { IDLE, CONNECTING, STREAMING, RECOVERING, CLOSED }
 
     private final Stream stream;
     private final boolean shared;
@@ -48,6 +48,8 @@ final class LiveRelay {
     /** Written under the lock; volatile so players on their hot path can read it without the lock. */
     private volatile Connection current;
     private ScheduledFuture<?> pendingRelease;
+    /** The recovery episode in progress; null while the upstream is healthy. */
+    private RecoveryEpisode episode;
 
     LiveRelay(Stream stream, boolean shared, LiveRelays owner) {
         this.stream = stream;
@@ -204,7 +206,27 @@ final class LiveRelay {
     private void release() {
         dropConnection();
         ring = null;
+        episode = null;
         state = State.IDLE;
+    }
+
+    /**
+     * A manual failover moved the stream to another source: the one upstream connection is replaced at once,
+     * and every player keeps its connection and continues from the new source.
+     */
+    void switchSource() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            dropConnection();
+            episode = null;
+            if (taps.isEmpty()) {
+                state = State.IDLE;
+            } else {
+                connect();
+            }
+        }
     }
 
     private void cancelRelease() {
@@ -215,11 +237,11 @@ final class LiveRelay {
     }
 
     private void connect() {
-        StreamSpec spec = stream.spec();
+        var spec = stream.spec();
         if (ring == null) {
             ring = new TsRing(owner.settings().relayBufferBytes());
         }
-        URI uri = URI.create(spec.url());
+        URI uri = URI.create(stream.sources().requestUrl());
         Connection c = new Connection(uri, ring.head());
         current = c;
         state = State.CONNECTING;
@@ -290,6 +312,7 @@ final class LiveRelay {
                 MediaSniffer.requireTransportStream(src);
                 c.sawData = true;
                 state = State.STREAMING;
+                episode = null; // a success ends the recovery episode and resets its counters
                 toStart = new ArrayList<>(taps);
             }
             while (src.hasRemaining()) {
@@ -329,42 +352,88 @@ final class LiveRelay {
     }
 
     private void onFailure(Connection c, UpstreamFailure f) {
-        List<ClientTap> waiting = new ArrayList<>();
-        long end = -1;
+        if (f.kind() == UpstreamFailure.Kind.HLS_PLAYLIST) {
+            onPlaylistInsteadOfTs(c);
+            return;
+        }
+        RecoveryEpisode ep;
         synchronized (this) {
             if (c != current) {
                 return;
             }
             current = null;
+            stream.countError();
+            if (taps.isEmpty()) {
+                state = State.IDLE;
+                episode = null;
+                return;
+            }
+            // Players keep their connections: they see a pause while the upstream recovers (SPEC 9.3).
+            state = State.RECOVERING;
+            if (episode == null) {
+                episode = owner.recovery().newEpisode(stream.sources());
+            }
+            ep = episode;
+        }
+        LOG.info(() -> "upstream failed stream=" + stream.id() + " reason=" + f.reason() + ": " + f.message());
+        owner.recovery().afterFailure(stream.recoverySubject(), ep, f)
+                .whenComplete((go, error) -> afterRecovery(ep, error == null && Boolean.TRUE.equals(go), f));
+    }
+
+    /** The recovery step is done: connect to the URL it chose, or end the players when every source failed. */
+    private void afterRecovery(RecoveryEpisode ep, boolean go, UpstreamFailure f) {
+        List<ClientTap> waiting = new ArrayList<>();
+        long end = -1;
+        synchronized (this) {
+            if (state != State.RECOVERING || episode != ep) {
+                return; // closed, released or switched by a manual failover meanwhile
+            }
+            if (taps.isEmpty()) {
+                state = State.IDLE;
+                episode = null;
+                return;
+            }
+            if (go) {
+                connect();
+                return;
+            }
             state = State.IDLE;
-            if (f.kind() != UpstreamFailure.Kind.HLS_PLAYLIST) {
-                stream.countError();
-            }
-            if (c.sawData) {
-                end = ring.head();
-            }
+            episode = null;
+            end = ring == null ? -1 : ring.head();
             for (ClientTap t : taps) {
                 if (!t.isStarted()) {
                     waiting.add(t);
                 }
             }
         }
-        if (f.kind() == UpstreamFailure.Kind.HLS_PLAYLIST) {
-            // Handled as what it is (SPEC 5): from now on the stream is HLS, and waiting players go there.
-            stream.correctKind(StreamKind.HLS);
-            for (ClientTap t : waiting) {
-                t.redirectToPlaylist();
-            }
-            return;
-        }
-        LOG.info(() -> "upstream failed stream=" + stream.id() + " kind=" + f.kind() + ": " + f.message());
         for (ClientTap t : waiting) {
-            t.fail(f.playerStatus(), f.message());
+            t.fail(f.playerStatus(), "All sources failed; last: " + f.message());
         }
         if (end >= 0) {
             for (ClientTap t : taps) {
-                t.stopAt(end);
+                t.stopAt(end); // a clean end after what was relayed
             }
+        }
+    }
+
+    /** Handled as what it is (SPEC 5): from now on the stream is HLS, and waiting players go there. */
+    private void onPlaylistInsteadOfTs(Connection c) {
+        List<ClientTap> waiting = new ArrayList<>();
+        synchronized (this) {
+            if (c != current) {
+                return;
+            }
+            current = null;
+            state = State.IDLE;
+            for (ClientTap t : taps) {
+                if (!t.isStarted()) {
+                    waiting.add(t);
+                }
+            }
+        }
+        stream.correctKind(StreamKind.HLS);
+        for (ClientTap t : waiting) {
+            t.redirectToPlaylist();
         }
     }
 
@@ -378,7 +447,10 @@ final class LiveRelay {
         boolean sawData;
         String contentType = "video/mp2t";
 
+        final URI uri;
+
         Connection(URI uri, long start) {
+            this.uri = uri;
             this.start = start;
             this.consumer = new FlowControlledConsumer(this, uri);
         }
@@ -407,6 +479,7 @@ final class LiveRelay {
             if (type.startsWith("video/") || type.startsWith("audio/")) {
                 contentType = r.contentType();
             }
+            owner.recovery().responded(stream.recoverySubject(), uri, r.finalUri());
             lastDataNanos = System.nanoTime();
             responded = true;
         }

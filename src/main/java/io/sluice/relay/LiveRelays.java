@@ -1,7 +1,9 @@
 package io.sluice.relay;
 
 import io.sluice.config.Settings;
+import io.sluice.events.FailoverTriggered;
 import io.sluice.events.StreamStopped;
+import io.sluice.sources.Recovery;
 import io.sluice.streams.Stream;
 import io.sluice.upstream.UpstreamClient;
 import jakarta.annotation.PostConstruct;
@@ -25,6 +27,8 @@ public class LiveRelays {
     Settings settings;
     @Inject
     UpstreamClient upstream;
+    @Inject
+    Recovery recovery;
 
     private final ConcurrentHashMap<String, LiveRelay> shared = new ConcurrentHashMap<>();
     private final Set<LiveRelay> all = ConcurrentHashMap.newKeySet();
@@ -80,6 +84,13 @@ public class LiveRelays {
         all.stream().filter(x -> x.streamId().equals(stopped.streamId())).forEach(LiveRelay::close);
     }
 
+    /** A manual failover: every relay of the stream moves to the new source now (automatic ones move themselves). */
+    void onFailover(@Observes FailoverTriggered failover) {
+        if (failover.manual()) {
+            all.stream().filter(r -> r.streamId().equals(failover.streamId())).forEach(LiveRelay::switchSource);
+        }
+    }
+
     void forget(LiveRelay relay) {
         all.remove(relay);
         shared.remove(relay.streamId(), relay);
@@ -104,6 +115,10 @@ public class LiveRelays {
 
     UpstreamClient upstream() {
         return upstream;
+    }
+
+    Recovery recovery() {
+        return recovery;
     }
 
     ScheduledExecutorService clock() {

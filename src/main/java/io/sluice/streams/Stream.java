@@ -1,5 +1,7 @@
 package io.sluice.streams;
 
+import io.sluice.sources.Recovery;
+import io.sluice.sources.SourceState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +18,28 @@ public final class Stream {
     private final AtomicLong segmentsServed = new AtomicLong();
     private final AtomicLong errorCount = new AtomicLong();
     private final ConcurrentHashMap<String, Client> clients = new ConcurrentHashMap<>();
+    private volatile SourceState sources;
 
     Stream(StreamSpec spec) {
         this.id = spec.id();
         this.spec = spec;
+        this.sources = sourcesOf(spec);
+    }
+
+    private static SourceState sourcesOf(StreamSpec spec) {
+        return new SourceState(spec.url(), spec.failoverUrls(), spec.useStickySession(),
+                spec.failoverResolverUrl() != null);
+    }
+
+    /** Which URL the stream uses now, its sticky lock and failover position. */
+    public SourceState sources() {
+        return sources;
+    }
+
+    /** What recovery needs to know of this stream. */
+    public Recovery.Subject recoverySubject() {
+        StreamSpec s = spec;
+        return new Recovery.Subject(id, sources, s.metadata(), s.failoverResolverUrl(), this::clientCount);
     }
 
     public String id() {
@@ -32,6 +52,7 @@ public final class Stream {
 
     void replaceSpec(StreamSpec newSpec) {
         this.spec = newSpec;
+        this.sources = sourcesOf(newSpec);
     }
 
     /** What the upstream turned out to serve wins over what its URL suggested (SPEC 5). */
@@ -131,11 +152,13 @@ public final class Stream {
 
     public StreamStats stats() {
         StreamSpec s = spec;
-        return new StreamStats(id, s.url(), s.url(), s.userAgent(), clients.size(), bytesServed.get(),
-                segmentsServed.get(), errorCount.get(), !clients.isEmpty(),
-                !s.failoverUrls().isEmpty() || s.failoverResolverUrl() != null, s.failoverUrls(),
-                s.failoverResolverUrl(), -1, 0, null, s.kind().apiName(), Times.iso(createdAt),
-                Times.iso(lastAccess), s.metadata(), new StickyStats(s.useStickySession(), null, null));
+        SourceState src = sources;
+        return new StreamStats(id, s.url(), src.entryUrl(), s.userAgent(), clients.size(), bytesServed.get(),
+                segmentsServed.get(), errorCount.get(), !clients.isEmpty(), src.hasFailover(), s.failoverUrls(),
+                s.failoverResolverUrl(), src.failoverIndex(), src.failoverAttempts(),
+                Times.iso(src.lastFailoverTime()), s.kind().apiName(), Times.iso(createdAt),
+                Times.iso(lastAccess), s.metadata(),
+                new StickyStats(src.stickyEnabled(), src.lockedUrl(), Times.iso(src.lockedAt())));
     }
 
     /** The player's session and whether this connection opened it. */

@@ -1,6 +1,8 @@
 package io.sluice.streams;
 
 import io.sluice.config.Settings;
+import io.sluice.sources.Recovery;
+import io.sluice.sources.SourceState;
 import io.sluice.web.ApiException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.util.Comparator;
+import java.util.Optional;
 
 /** The m3u-proxy streams API (SPEC 3.2). */
 @Path("streams")
@@ -30,6 +33,8 @@ public class StreamsResource {
     StreamRegistry registry;
     @Inject
     Settings settings;
+    @Inject
+    Recovery recovery;
 
     @POST
     @Consumes(MediaType.WILDCARD) // editors do not always label their JSON; the parser decides
@@ -69,6 +74,24 @@ public class StreamsResource {
             throw ApiException.notFound("Stream not found");
         }
         return new Message("Stream " + id + " deleted");
+    }
+
+    /** SPEC 9.5: the next source now; every player continues on it without closing. */
+    @POST
+    @Path("{id}/failover")
+    public FailoverResult failover(@PathParam("id") String id) {
+        Stream s = registry.find(id).orElseThrow(() -> ApiException.notFound("Stream not found"));
+        SourceState sources = s.sources();
+        if (!sources.hasFailover()) {
+            throw new ApiException(400, "Stream has no failover URLs configured");
+        }
+        Optional<SourceState.Move> move = recovery.manualFailover(s.recoverySubject());
+        if (move.isEmpty()) {
+            throw new ApiException(409, "All failover URLs have been tried: the stream is on its last source");
+        }
+        SourceState.Move m = move.get();
+        return new FailoverResult("Failover triggered", m.newUrl(), m.failoverIndex(), m.attempt(), s.clientCount(),
+                s.spec().kind().apiName());
     }
 
     private static JsonValue readJson(InputStream body) {

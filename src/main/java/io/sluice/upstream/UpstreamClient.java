@@ -5,11 +5,19 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -17,6 +25,7 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
@@ -79,6 +88,43 @@ public class UpstreamClient {
 
     public boolean isRunning() {
         return client != null && client.getStatus() == org.apache.hc.core5.reactor.IOReactorStatus.ACTIVE;
+    }
+
+    /** A small JSON request and its answer (the resolver callback); the body is bounded by the caller's use. */
+    public CompletableFuture<SimpleHttpResponse> postJson(URI uri, String json, Duration timeout) {
+        SimpleHttpRequest request = SimpleRequestBuilder.post(uri)
+                .setBody(json, ContentType.APPLICATION_JSON)
+                .setHeader(HttpHeaders.USER_AGENT, "Sluice")
+                .build();
+        Timeout t = Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        request.setConfig(RequestConfig.custom().setConnectTimeout(t).setResponseTimeout(t)
+                .setConnectionRequestTimeout(t).setRedirectsEnabled(false).build());
+        CompletableFuture<SimpleHttpResponse> result = new CompletableFuture<>();
+        Future<SimpleHttpResponse> exchange = client.execute(SimpleRequestProducer.create(request),
+                SimpleResponseConsumer.create(), new FutureCallback<>() {
+                    @Override
+                    public void completed(SimpleHttpResponse r) {
+                        result.complete(r);
+                    }
+
+                    @Override
+                    public void failed(Exception ex) {
+                        result.completeExceptionally(ex);
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        result.cancel(false);
+                    }
+                });
+        // The whole call, not only each phase, is bounded.
+        result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        exchange.cancel(true);
+                    }
+                });
+        return result;
     }
 
     /** Starts an exchange whose body is pulled into {@code consumer} at the consumer's pace. */

@@ -37,6 +37,20 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
         return kind == Kind.TIMEOUT || kind == Kind.STALL ? 504 : 502;
     }
 
+    /** The reason word used in events and logs. */
+    public String reason() {
+        return switch (kind) {
+            case CONNECT -> "connection_error";
+            case TIMEOUT -> "timeout";
+            case STATUS -> "http_" + statusCode;
+            case NOT_MEDIA -> "invalid_content";
+            case STALL -> "chunk_timeout";
+            case READ_ERROR -> "read_error";
+            case REDIRECT -> "redirect_loop";
+            case HLS_PLAYLIST -> "hls_playlist";
+        };
+    }
+
     public static UpstreamFailure status(int code) {
         return new UpstreamFailure(Kind.STATUS, code, "Upstream answered HTTP " + code);
     }

@@ -1,5 +1,8 @@
 package io.sluice.it;
 
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +19,11 @@ import org.junit.jupiter.api.Test;
 
 /** A real player, ffmpeg, decodes live HLS and a VOD file through the deployed WAR with no error. */
 class FfmpegPlaybackIT extends SluiceIT {
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of());
+    }
+
 
     /** What one ffmpeg run decoded, and what it complained about at level "error". */
     record Decode(int exitCode, double seconds, String errors) {

@@ -1,5 +1,8 @@
 package io.sluice.it;
 
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +20,11 @@ import org.junit.jupiter.api.Test;
 
 /** Live MPEG-TS through the deployed WAR: exact bytes, one shared upstream, packet-aligned joins. */
 class LiveRelayIT extends SluiceIT {
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of());
+    }
+
 
     @Test
     void finiteTsFileArrivesByteForByte() throws Exception {

@@ -1,5 +1,8 @@
 package io.sluice.it;
 
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +16,11 @@ import org.junit.jupiter.api.Test;
 
 /** Players that stall, leave or are stopped, and what that does to the upstream (IT settings: STREAM_TIMEOUT=2). */
 class PlayerLifecycleIT extends SluiceIT {
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of());
+    }
+
     private static final int RATE = 1_000_000;
 
     @Test

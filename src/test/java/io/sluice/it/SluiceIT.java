@@ -4,7 +4,7 @@ import io.sluice.testing.Api;
 import io.sluice.testing.TestUpstream;
 import java.io.File;
 import java.net.URL;
-import org.jboss.arquillian.container.test.api.Deployment;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Deploys the WAR that {@code mvn package} built, exactly what ships, and talks to it over HTTP as players and
- * editors do. Each test gets a fresh loopback upstream.
+ * editors do. Each test gets a fresh loopback upstream. Every IT class declares its deployment with
+ * {@link #war}, naming the settings it needs beyond the base ones.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -27,8 +28,34 @@ abstract class SluiceIT {
     TestUpstream upstream;
     Api api;
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
+    /**
+     * Settings every IT deployment starts from (embedded Tomcat runs in this JVM, so Sluice reads them as
+     * system properties at start-up). Short timeouts keep failure tests quick; no retries unless a test class
+     * asks for them. The token matches {@link Api#TOKEN}.
+     */
+    private static final Map<String, String> BASE_SETTINGS = Map.ofEntries(
+            Map.entry("API_TOKEN", Api.TOKEN),
+            Map.entry("DEFAULT_CONNECTION_TIMEOUT", "2"),
+            Map.entry("DEFAULT_READ_TIMEOUT", "2"),
+            Map.entry("LIVE_CHUNK_TIMEOUT_SECONDS", "2"),
+            Map.entry("STREAM_TIMEOUT", "2"),
+            Map.entry("RELAY_BUFFER_BYTES", "1048576"),
+            Map.entry("SLOW_CLIENT_GRACE", "0.5"),
+            Map.entry("CLIENT_TIMEOUT", "2"),
+            Map.entry("SEGMENT_SIGNING_KEY", "it-signing-key"),
+            Map.entry("STREAM_RETRY_ATTEMPTS", "0"),
+            Map.entry("STREAM_RETRY_DELAY", "0.2"),
+            Map.entry("STREAM_RETRY_EXPONENTIAL_BACKOFF", "false"),
+            Map.entry("STREAM_TOTAL_TIMEOUT", "30"),
+            Map.entry("USE_STICKY_SESSION", "false"),
+            Map.entry("FAIL_CONDITION_STATUSES", ""),
+            Map.entry("INVALID_SOURCE_MINUTES", "5"),
+            Map.entry("FAILOVER_RESOLVER_TIMEOUT", "10"));
+
+    /** The WAR that {@code mvn package} built, deployed with the base settings and {@code overrides}. */
+    static WebArchive war(Map<String, String> overrides) {
+        BASE_SETTINGS.forEach(System::setProperty);
+        overrides.forEach(System::setProperty);
         String war = System.getProperty("it.war", "target/sluice.war");
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(war));
     }

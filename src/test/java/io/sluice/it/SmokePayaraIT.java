@@ -1,5 +1,8 @@
 package io.sluice.it;
 
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +21,11 @@ import org.junit.jupiter.api.Test;
  * Yasson itself. Run by its own failsafe execution; under Tomcat it passes the same way.
  */
 class SmokePayaraIT extends SluiceIT {
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of());
+    }
+
 
     @Test
     void registersAndRelaysOnTheContainersOwnStack() throws Exception {

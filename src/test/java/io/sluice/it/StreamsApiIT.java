@@ -1,5 +1,8 @@
 package io.sluice.it;
 
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +23,11 @@ import org.junit.jupiter.api.Test;
 
 /** The management API over HTTP: m3u-proxy shapes, ids, auth matrix, bad input, ROOT_PATH. */
 class StreamsApiIT extends SluiceIT {
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of());
+    }
+
 
     @Test
     void registerListGetDelete() {

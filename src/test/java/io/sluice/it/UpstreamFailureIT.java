@@ -1,5 +1,8 @@
 package io.sluice.it;
 
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /** Upstreams that fail before the first byte: the player gets 502/504 with a JSON detail, never an empty 200. */
 class UpstreamFailureIT extends SluiceIT {
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of());
+    }
+
 
     private Api.Reply play(String path) {
         String id = api.register(upstream.url(path));

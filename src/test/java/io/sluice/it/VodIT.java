@@ -1,5 +1,8 @@
 package io.sluice.it;
 
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /** VOD through the deployed WAR: Range pass-through, HEAD from the upstream, transparent resume. */
 class VodIT extends SluiceIT {
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of());
+    }
+
     private static final int MIB = 1024 * 1024;
     private final HttpClient http = HttpClient.newHttpClient();
 

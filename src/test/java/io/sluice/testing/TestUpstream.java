@@ -47,7 +47,9 @@ public final class TestUpstream implements AutoCloseable {
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
     private final Map<String, List<Map<String, String>>> headers = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Map<Socket, String> serving = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private TestUpstream(ServerSocket server) {
@@ -108,6 +110,11 @@ public final class TestUpstream implements AutoCloseable {
         return headers.getOrDefault(path, List.of());
     }
 
+    /** When each request to {@code path} arrived ({@link System#nanoTime()}), in order. */
+    public List<Long> arrivals(String path) {
+        return arrivals.getOrDefault(path, List.of());
+    }
+
     private static AtomicInteger counter(Map<String, AtomicInteger> m, String path) {
         return m.computeIfAbsent(path, k -> new AtomicInteger());
     }
@@ -147,8 +154,10 @@ public final class TestUpstream implements AutoCloseable {
                 }
             }
             headers.computeIfAbsent(path, k -> new CopyOnWriteArrayList<>()).add(head);
+            arrivals.computeIfAbsent(path, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
             counter(requests, path).incrementAndGet();
             counter(open, path).incrementAndGet();
+            serving.put(socket, path);
             try {
                 Handler h = routes.get(path);
                 if (h == null) {
@@ -171,6 +180,7 @@ public final class TestUpstream implements AutoCloseable {
             // the proxy went away: normal for live streams
         } finally {
             sockets.remove(socket);
+            serving.remove(socket);
         }
     }
 
@@ -188,6 +198,20 @@ public final class TestUpstream implements AutoCloseable {
             }
         }
         return b.length() == 0 ? null : b.toString();
+    }
+
+    /** A crash of the backend serving {@code path}: its open connections are reset. */
+    public void kill(String path) {
+        serving.forEach((socket, p) -> {
+            if (p.equals(path)) {
+                try {
+                    socket.setSoLinger(true, 0);
+                    socket.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+            }
+        });
     }
 
     @Override
@@ -366,6 +390,39 @@ public final class TestUpstream implements AutoCloseable {
                 whole.serve(ex);
             }
         };
+    }
+
+    /** The first request gets {@code first}, every later one {@code rest}. */
+    public static Handler firstThen(Handler first, Handler rest) {
+        AtomicInteger calls = new AtomicInteger();
+        return ex -> (calls.getAndIncrement() == 0 ? first : rest).serve(ex);
+    }
+
+    /** Live TS for {@code bytes} bytes (whole packets), then a TCP reset mid-stream. */
+    public static Handler liveTsThenReset(int bytesPerSecond, int bytes) {
+        return ex -> {
+            ex.head(200, "video/mp2t", -1);
+            byte[] data = LiveTs.packets(0, bytes / LiveTs.PACKET);
+            long start = System.nanoTime();
+            int sent = 0;
+            while (sent < data.length) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * bytesPerSecond) + LiveTs.PACKET;
+                int n = (int) Math.min(data.length - sent, Math.max(0, due - sent));
+                if (n > 0) {
+                    ex.body(data, sent, n);
+                    sent += n;
+                } else {
+                    sleepQuietly(5);
+                }
+            }
+            ex.reset();
+        };
+    }
+
+    /** A load balancer: 302 to each of {@code targets} in turn. */
+    public static Handler alternatingRedirect(String... targets) {
+        AtomicInteger calls = new AtomicInteger();
+        return ex -> ex.head(302, "text/plain", 0, "Location", targets[calls.getAndIncrement() % targets.length]);
     }
 
     public static Handler status(int code) {

@@ -1,0 +1,143 @@
+package io.sluice.sources;
+
+import io.sluice.config.Settings;
+import io.sluice.events.Events;
+import io.sluice.events.FailoverTriggered;
+import io.sluice.events.StickySessionLocked;
+import io.sluice.events.StickySessionReverted;
+import io.sluice.events.StreamFailed;
+import io.sluice.upstream.UpstreamFailure;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Carries out recovery episodes (SPEC 9.3) for any kind of stream: decides with {@link RecoveryEpisode},
+ * waits the retry delay, reverts sticky locks, fails over (list or resolver), marks fail conditions, and
+ * announces each step as an event. Callers reconnect when the returned future says so.
+ */
+@ApplicationScoped
+public class Recovery {
+    private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
+
+    @Inject
+    Settings settings;
+    @Inject
+    Events events;
+    @Inject
+    InvalidSources invalid;
+    @Inject
+    ResolverClient resolver;
+
+    private ScheduledExecutorService timer;
+
+    /** What recovery needs to know of a stream. */
+    public record Subject(String streamId, SourceState sources, Map<String, String> metadata, String resolverUrl,
+                          IntSupplier clientCount) {
+    }
+
+    @PostConstruct
+    void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-recovery-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    public RecoveryEpisode newEpisode(SourceState sources) {
+        sources.startEpisode();
+        return new RecoveryEpisode(RetryPolicy.of(settings), System.nanoTime());
+    }
+
+    /**
+     * Handles one failure of {@code subject}'s current URL. Completes with true when the next attempt may start
+     * (against {@code sources.requestUrl()}), false when the stream has failed for good.
+     */
+    public CompletableFuture<Boolean> afterFailure(Subject s, RecoveryEpisode episode, UpstreamFailure f) {
+        String failedUrl = s.sources().requestUrl();
+        if (f.kind() == UpstreamFailure.Kind.STATUS) {
+            invalid.markIfFailCondition(s.streamId(), s.sources().entryUrl(), f.statusCode());
+        }
+        RecoveryEpisode.Decision d = episode.onFailure(System.nanoTime(), s.sources().isLocked(),
+                s.sources().sourcesLeft(invalid::isInvalid));
+        if (d instanceof RecoveryEpisode.Retry r) {
+            LOG.info(() -> "retrying stream=" + s.streamId() + " attempt=" + r.attempt() + " delay="
+                    + r.delay().toMillis() + "ms reason=" + f.reason());
+            return delay(r.delay());
+        }
+        if (d instanceof RecoveryEpisode.RevertSticky) {
+            Optional<String> was = s.sources().unlock();
+            events.fire(new StickySessionReverted(s.streamId(), was.orElse(failedUrl), s.sources().entryUrl(),
+                    f.reason(), Instant.now()));
+            return CompletableFuture.completedFuture(true);
+        }
+        if (d instanceof RecoveryEpisode.Failover fo) {
+            if (s.resolverUrl() != null) {
+                return resolver.nextUrl(s.resolverUrl(), failedUrl, s.metadata(), s.sources().failoverIndex(),
+                        f.statusCode(), f.reason()).thenApply(next -> {
+                    if (next.isEmpty()) {
+                        failed(s, failedUrl, f);
+                        return false;
+                    }
+                    announce(s, s.sources().resolvedTo(next.get()), f.reason(), false);
+                    return true;
+                });
+            }
+            Optional<SourceState.Move> move = s.sources().failover(invalid::isInvalid);
+            if (move.isPresent()) {
+                announce(s, move.get(), f.reason(), false);
+                return CompletableFuture.completedFuture(true);
+            }
+        }
+        failed(s, failedUrl, f);
+        return CompletableFuture.completedFuture(false);
+    }
+
+    /** SPEC 9.5: the next source at once; empty when the list is exhausted. */
+    public Optional<SourceState.Move> manualFailover(Subject s) {
+        Optional<SourceState.Move> move = s.sources().manualFailover();
+        move.ifPresent(m -> announce(s, m, "manual", true));
+        return move;
+    }
+
+    /** After a response: lock onto the backend the entry URL redirected to (when sticky sessions are on). */
+    public void responded(Subject s, URI requested, URI finalUri) {
+        if (s.sources().lockTo(requested, finalUri)) {
+            events.fire(new StickySessionLocked(s.streamId(), requested.toString(), finalUri.toString(),
+                    Instant.now()));
+        }
+    }
+
+    private void announce(Subject s, SourceState.Move m, String reason, boolean manual) {
+        events.fire(new FailoverTriggered(s.streamId(), m.oldUrl(), m.newUrl(), m.failoverIndex(), m.attempt(),
+                reason, s.clientCount().getAsInt(), manual, Instant.now()));
+    }
+
+    private void failed(Subject s, String lastUrl, UpstreamFailure f) {
+        events.fire(new StreamFailed(s.streamId(), lastUrl, f.reason(), s.clientCount().getAsInt(), Instant.now()));
+    }
+
+    private CompletableFuture<Boolean> delay(Duration d) {
+        CompletableFuture<Boolean> later = new CompletableFuture<>();
+        timer.schedule(() -> later.complete(true), d.toNanos(), TimeUnit.NANOSECONDS);
+        return later;
+    }
+}
