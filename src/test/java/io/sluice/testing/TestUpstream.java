@@ -255,6 +255,15 @@ public final class TestUpstream implements AutoCloseable {
             this.sent = sent;
         }
 
+        /** The request body (needs a Content-Length; bounded to 1 MiB). */
+        public byte[] readBody() throws IOException {
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            if (length > 1024 * 1024) {
+                throw new IOException("body too large for a test upstream");
+            }
+            return in.readNBytes(length);
+        }
+
         /** Sends the status line and headers; a negative length means the body ends when the connection closes. */
         public void head(int status, String contentType, long length, String... extra) throws IOException {
             StringBuilder b = new StringBuilder("HTTP/1.1 ").append(status).append(" X\r\n");

@@ -1,0 +1,125 @@
+package io.sluice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.testing.LiveHls;
+import io.sluice.testing.TestUpstream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HLS behind an out-of-sync load balancer (SPEC 7.2, 9.4): two backends whose live sequences differ by 500.
+ * With a sticky lock every refresh goes to one backend; without, the sequence players see stays monotonic
+ * anyway, with a discontinuity where the backend changed.
+ */
+class HlsResilienceIT extends SluiceIT {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of("STREAM_RETRY_ATTEMPTS", "1", "STREAM_RETRY_DELAY", "0.1"));
+    }
+
+    private String playlist(String id) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api.base() + "/hls/" + id
+                + "/playlist.m3u8")).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static long mediaSequence(String playlist) {
+        Matcher m = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)").matcher(playlist);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** Polls like a player: once per (shortened) target duration, past the reuse window of a media playlist. */
+    private List<String> poll(String id, int times) throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            seen.add(playlist(id));
+            Thread.sleep(1100); // a player's refresh interval, not a wait for a condition
+        }
+        return seen;
+    }
+
+    /** Backend b runs on its own port, as backends behind a balancer are other hosts. */
+    private TestUpstream backendB;
+
+    @org.junit.jupiter.api.AfterEach
+    void stopBackendB() {
+        if (backendB != null) {
+            backendB.close();
+        }
+    }
+
+    private void balancer(String lb) {
+        backendB = TestUpstream.start();
+        LiveHls.serve(upstream, "/a", 1000);
+        LiveHls.serve(backendB, "/b", 500);
+        upstream.route(lb, TestUpstream.alternatingRedirect(upstream.url("/a/index.m3u8"),
+                backendB.url("/b/index.m3u8")));
+    }
+
+    @Test
+    void stickyLockKeepsEveryRefreshOnOneBackend() throws Exception {
+        balancer("/lb1/index.m3u8");
+        String id = api.register(upstream.url("/lb1/index.m3u8"), "\"use_sticky_session\":true");
+        List<String> seen = poll(id, 5);
+        assertEquals(1, upstream.requests("/lb1/index.m3u8"), "only the first request went through the balancer");
+        assertEquals(5, upstream.requests("/a/index.m3u8"));
+        assertEquals(0, backendB.requests("/b/index.m3u8"));
+        long last = -1;
+        for (String p : seen) {
+            assertTrue(mediaSequence(p) >= last);
+            last = mediaSequence(p);
+            assertTrue(!p.contains("#EXT-X-DISCONTINUITY\n"), p);
+        }
+        assertEquals(upstream.url("/a/index.m3u8"),
+                api.get("/streams/" + id).json().getJsonObject("stream").getJsonObject("sticky").getString("locked_url"));
+    }
+
+    @Test
+    void withoutStickyTheSequenceIsStillMonotonicWithDiscontinuities() throws Exception {
+        balancer("/lb2/index.m3u8");
+        String id = api.register(upstream.url("/lb2/index.m3u8"), "\"use_sticky_session\":false");
+        List<String> seen = poll(id, 6);
+        assertTrue(upstream.requests("/a/index.m3u8") >= 2 && backendB.requests("/b/index.m3u8") >= 2,
+                "the balancer alternated");
+        long last = -1;
+        int discontinuities = 0;
+        for (String p : seen) {
+            long seq = mediaSequence(p);
+            assertTrue(seq >= last, "sequence went from " + last + " to " + seq);
+            last = seq;
+            discontinuities += p.split("#EXT-X-DISCONTINUITY\n", -1).length - 1;
+        }
+        assertTrue(discontinuities >= 5, discontinuities + " discontinuities for 5 backend changes");
+    }
+
+    @Test
+    void aDeadPrimaryPlaylistFailsOverAndTheSequenceCarriesOn() throws Exception {
+        LiveHls.serve(upstream, "/prim", 2000);
+        LiveHls.serve(upstream, "/back", 7);
+        String id = api.register(upstream.url("/prim/index.m3u8"),
+                "\"failover_urls\":[\"" + upstream.url("/back/index.m3u8") + "\"]");
+        long before = mediaSequence(playlist(id));
+        upstream.route("/prim/index.m3u8", TestUpstream.status(502));
+        Thread.sleep(1100); // the next refresh, past the reuse window
+        String after = playlist(id);
+        assertTrue(mediaSequence(after) > before, before + " then " + mediaSequence(after));
+        assertTrue(after.contains("#EXT-X-DISCONTINUITY"), after);
+        assertEquals(0, api.get("/streams/" + id).json().getJsonObject("stream").getInt("current_failover_index"));
+    }
+}
