@@ -7,6 +7,7 @@ import io.sluice.streams.PlayerUrls;
 import io.sluice.streams.Stream;
 import io.sluice.streams.StreamRegistry;
 import io.sluice.upstream.UpstreamFailure;
+import io.sluice.vod.PassThrough;
 import io.sluice.vod.VodDelivery;
 import io.sluice.web.ServletProblems;
 import jakarta.inject.Inject;
@@ -149,8 +150,10 @@ public class HlsServlet extends HttpServlet {
         }
         Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
         stream.servedSegment(client);
-        delivery.serve(req, resp, stream.spec(), target.get(), "video/mp2t", n -> stream.served(client, n), () -> {
-        });
+        // A segment's URL comes from a signed reference: it is fetched as named (retried by resume only).
+        delivery.serve(req, resp, stream.spec(), target.get(), "video/mp2t", PassThrough.Sources.FIXED,
+                n -> stream.served(client, n), () -> {
+                });
     }
 
     /** A player that named itself keeps its name on the URLs it is handed. */

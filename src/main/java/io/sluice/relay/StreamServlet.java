@@ -7,7 +7,11 @@ import io.sluice.streams.PlayerIdentity;
 import io.sluice.streams.Stream;
 import io.sluice.streams.StreamKind;
 import io.sluice.streams.StreamRegistry;
+import io.sluice.vod.PassThrough;
 import io.sluice.vod.VodDelivery;
+import io.sluice.sources.Recovery;
+import io.sluice.sources.RecoveryEpisode;
+import io.sluice.upstream.UpstreamFailure;
 import io.sluice.web.ServletProblems;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -20,6 +24,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET/HEAD /stream/{id}}: live MPEG-TS through the shared relay, VOD through a resuming pass-through,
@@ -37,6 +42,8 @@ public class StreamServlet extends HttpServlet {
     Events events;
     @Inject
     VodDelivery delivery;
+    @Inject
+    Recovery recovery;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -70,8 +77,35 @@ public class StreamServlet extends HttpServlet {
 
     private void vod(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
         Stream.Attachment session = connect(stream, PlayerIdentity.of(req, stream.id()));
-        delivery.serve(req, resp, stream.spec(), URI.create(stream.spec().url()), "video/mp4",
-                n -> stream.served(session.client(), n), () -> disconnect(stream, session));
+        delivery.serve(req, resp, stream.spec(), URI.create(stream.sources().requestUrl()), "video/mp4",
+                resilience(stream), n -> stream.served(session.client(), n), () -> disconnect(stream, session));
+    }
+
+    /** A VOD request gets the stream's sticky locks and, before its first byte, its retries and failover. */
+    private PassThrough.Sources resilience(Stream stream) {
+        return new PassThrough.Sources() {
+            private RecoveryEpisode episode;
+
+            @Override
+            public void responded(URI requested, URI finalUri) {
+                recovery.responded(stream.recoverySubject(), requested, finalUri);
+            }
+
+            @Override
+            public CompletableFuture<Optional<URI>> recover(UpstreamFailure failure) {
+                stream.countError();
+                RecoveryEpisode ep;
+                synchronized (this) {
+                    if (episode == null) {
+                        episode = recovery.newEpisode(stream.sources());
+                    }
+                    ep = episode;
+                }
+                return recovery.afterFailure(stream.recoverySubject(), ep, failure).thenApply(go -> go
+                        ? Optional.of(URI.create(stream.sources().requestUrl()))
+                        : Optional.empty());
+            }
+        };
     }
 
     private void redirectToPlaylist(HttpServletRequest req, HttpServletResponse resp, Stream stream) {

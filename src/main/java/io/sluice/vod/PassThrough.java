@@ -16,8 +16,11 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
@@ -36,14 +39,37 @@ public final class PassThrough implements WriteListener, AsyncListener {
     public record Options(boolean head, int maxResumes, String defaultContentType) {
     }
 
+    /**
+     * The stream's resilience, seen from one body: {@code responded} after each upstream head (sticky locks),
+     * {@code recover} after a failure before the first byte, naming the URL to try next or none.
+     */
+    public interface Sources {
+        void responded(URI requested, URI finalUri);
+
+        CompletableFuture<Optional<URI>> recover(UpstreamFailure failure);
+
+        Sources FIXED = new Sources() {
+            @Override
+            public void responded(URI requested, URI finalUri) {
+            }
+
+            @Override
+            public CompletableFuture<Optional<URI>> recover(UpstreamFailure failure) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+        };
+    }
+
     private final AsyncContext async;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
     private final UpstreamClient upstream;
-    private final UpstreamRequest request;
+    /** The request as it stands: recovery before the first byte may point it at another URL. */
+    private volatile UpstreamRequest request;
     private final Options options;
     private final LongConsumer served;
     private final Runnable onFinish;
+    private final Sources sources;
     private final AtomicBoolean finished = new AtomicBoolean();
 
     // Guarded by this.
@@ -63,10 +89,12 @@ public final class PassThrough implements WriteListener, AsyncListener {
     /** Last byte the player asked for or the upstream announced, or -1 when open-ended/unknown. */
     private long lastInclusive = -1;
     private int resumes;
+    /** A recovery (retry, failover) before the first byte is under way. */
+    private boolean recovering;
 
     public PassThrough(AsyncContext async, HttpServletResponse response, ServletOutputStream out,
-                       UpstreamClient upstream, UpstreamRequest request, Options options, LongConsumer served,
-                       Runnable onFinish) {
+                       UpstreamClient upstream, UpstreamRequest request, Options options, Sources sources,
+                       LongConsumer served, Runnable onFinish) {
         this.async = async;
         this.response = response;
         this.out = out;
@@ -75,6 +103,7 @@ public final class PassThrough implements WriteListener, AsyncListener {
         this.options = options;
         this.served = served;
         this.onFinish = onFinish;
+        this.sources = sources;
     }
 
     public void start() {
@@ -184,15 +213,22 @@ public final class PassThrough implements WriteListener, AsyncListener {
         boolean resume = false;
         boolean errorAnswer = false;
         boolean abortNow = false;
+        boolean recover = false;
         UpstreamRequest next = null;
         synchronized (this) {
             if (x != current || finished.get()) {
                 return;
             }
             current = null;
+            if (!headSent && !recovering) {
+                recover = true;
+                recovering = true;
+            }
             boolean resumable = headSent && nextOffset >= 0 && !options.head() && resumes < options.maxResumes()
                     && ByteRange.isSingle(request.range());
-            if (resumable) {
+            if (recover) {
+                // handled below, outside the lock
+            } else if (resumable) {
                 resumes++;
                 next = request.withRange(ByteRange.from(nextOffset, lastInclusive));
                 resume = true;
@@ -208,13 +244,37 @@ public final class PassThrough implements WriteListener, AsyncListener {
                 abortNow = true;
             }
         }
-        if (resume) {
+        if (recover) {
+            sources.recover(f).whenComplete((url, error) -> {
+                synchronized (this) {
+                    recovering = false;
+                }
+                if (error == null && url.isPresent()) {
+                    request = request.withUri(url.get());
+                    open(request);
+                } else {
+                    answerError(f);
+                }
+            });
+        } else if (resume) {
             open(next);
         } else if (errorAnswer) {
             drain();
         } else if (abortNow) {
             abort();
         }
+    }
+
+    private void answerError(UpstreamFailure f) {
+        synchronized (this) {
+            if (finished.get() || headSent) {
+                return;
+            }
+            errorBody = ServletProblems.body(f.message());
+            ServletProblems.head(response, f.playerStatus(), errorBody.length);
+            headSent = true;
+        }
+        drain();
     }
 
     /**
@@ -305,6 +365,7 @@ public final class PassThrough implements WriteListener, AsyncListener {
                 }
                 if (!headSent) {
                     acceptFirst(r);
+                    sources.responded(request.uri(), r.finalUri());
                 } else {
                     acceptResume(r);
                 }

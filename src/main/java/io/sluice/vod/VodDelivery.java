@@ -27,7 +27,8 @@ public class VodDelivery {
      * forwarded (when well formed), HEAD is answered from an upstream HEAD.
      */
     public void serve(HttpServletRequest req, HttpServletResponse resp, StreamSpec spec, URI target,
-                      String defaultContentType, LongConsumer served, Runnable onFinish) throws IOException {
+                      String defaultContentType, PassThrough.Sources sources, LongConsumer served,
+                      Runnable onFinish) throws IOException {
         boolean head = "HEAD".equals(req.getMethod());
         String range = ByteRange.acceptable(req.getHeader("Range"));
         UpstreamRequest request = new UpstreamRequest(target, spec.userAgent(), spec.headers(),
@@ -37,7 +38,8 @@ public class VodDelivery {
         async.setTimeout(0);
         ServletOutputStream out = resp.getOutputStream();
         PassThrough pass = new PassThrough(async, resp, out, upstream, request,
-                new PassThrough.Options(head, settings.vodResumeAttempts(), defaultContentType), served, onFinish);
+                new PassThrough.Options(head, settings.vodResumeAttempts(), defaultContentType), sources, served,
+                onFinish);
         async.addListener(pass);
         out.setWriteListener(pass);
         pass.start();

@@ -182,6 +182,46 @@ class ResilienceIT extends SluiceIT {
         }
     }
 
+    /** VOD: lock, the locked node dies, revert relocks on a live node; the whole provider dies, failover relocks. */
+    @Test
+    void vodFollowsTheSameStickyAndFailoverPath() throws Exception {
+        byte[] film = new byte[300_000];
+        new java.util.Random(3).nextBytes(film);
+        upstream.route("/nodeA/m.mp4", TestUpstream.rangedFile(film, "video/mp4"));
+        upstream.route("/nodeB/m.mp4", TestUpstream.rangedFile(film, "video/mp4"));
+        upstream.route("/p2node/m.mp4", TestUpstream.rangedFile(film, "video/mp4"));
+        upstream.route("/lb/movie/m.mp4", TestUpstream.redirect(302, upstream.url("/nodeA/m.mp4")));
+        upstream.route("/p2/movie/m.mp4", TestUpstream.redirect(302, upstream.url("/p2node/m.mp4")));
+        String id = api.register(upstream.url("/lb/movie/m.mp4"), "\"use_sticky_session\":true,"
+                + "\"failover_urls\":[\"" + upstream.url("/p2/movie/m.mp4") + "\"]");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Supplier<byte[]> play = () -> {
+            try {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(playerUrl(id))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode());
+                return r.body();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertArrayEquals(film, play.get());
+        assertEquals(upstream.url("/nodeA/m.mp4"), stats(id).getJsonObject("sticky").getString("locked_url"));
+
+        upstream.route("/nodeA/m.mp4", TestUpstream.status(503));
+        upstream.route("/lb/movie/m.mp4", TestUpstream.redirect(302, upstream.url("/nodeB/m.mp4")));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(film, play.get());
+        assertEquals(3, upstream.requests("/nodeA/m.mp4") - 1, "the locked node and its 2 retries");
+        assertEquals(upstream.url("/nodeB/m.mp4"), stats(id).getJsonObject("sticky").getString("locked_url"));
+
+        upstream.route("/nodeB/m.mp4", TestUpstream.status(503));
+        upstream.route("/lb/movie/m.mp4", TestUpstream.status(503));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(film, play.get());
+        JsonObject s = stats(id);
+        assertEquals(0, s.getInt("current_failover_index"));
+        assertEquals(upstream.url("/p2node/m.mp4"), s.getJsonObject("sticky").getString("locked_url"));
+    }
+
     @Test
     void whenEverySourceIsDeadTheStreamFailsAndPlayersEndCleanly() throws Exception {
         upstream.route("/live/dying.ts", TestUpstream.firstThen(
