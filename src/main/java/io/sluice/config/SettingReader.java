@@ -50,6 +50,18 @@ final class SettingReader {
         });
     }
 
+    /** One of {@code allowed}, case-insensitive. */
+    String choice(String name, String fallback, String... allowed) {
+        return raw(name).map(v -> {
+            for (String a : allowed) {
+                if (a.equalsIgnoreCase(v)) {
+                    return a;
+                }
+            }
+            throw new InvalidSettingException(name, v, "one of " + String.join(", ", allowed));
+        }).orElse(fallback);
+    }
+
     boolean bool(String name, boolean fallback) {
         return raw(name).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;

@@ -34,7 +34,10 @@ public record Settings(
         int vodResumeAttempts,
         java.util.Set<Integer> failConditionStatuses,
         Duration invalidSourceDuration,
-        Duration resolverTimeout) {
+        Duration resolverTimeout,
+        int webhookQueueSize,
+        Duration webhookRetryBaseDelay,
+        String store) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -76,7 +79,10 @@ public record Settings(
                 r.integer("VOD_RESUME_ATTEMPTS", 5, 0, 50),
                 r.statusCodes("FAIL_CONDITION_STATUSES"),
                 r.minutes("INVALID_SOURCE_MINUTES", 5),
-                r.seconds("FAILOVER_RESOLVER_TIMEOUT", 10, 0.1, 120));
+                r.seconds("FAILOVER_RESOLVER_TIMEOUT", 10, 0.1, 120),
+                r.integer("WEBHOOK_QUEUE_SIZE", 10_000, 10, 1_000_000),
+                r.seconds("WEBHOOK_RETRY_BASE_DELAY", 1.0, 0.01, 60),
+                r.choice("STORE", "memory", "memory"));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

@@ -4,14 +4,13 @@ import io.sluice.config.Settings;
 import io.sluice.sources.Recovery;
 import io.sluice.sources.SourceState;
 import io.sluice.web.ApiException;
+import io.sluice.web.JsonBodies;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,6 +21,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The m3u-proxy streams API (SPEC 3.2). */
@@ -35,11 +36,13 @@ public class StreamsResource {
     Settings settings;
     @Inject
     Recovery recovery;
+    @Inject
+    MetadataQueries metadata;
 
     @POST
     @Consumes(MediaType.WILDCARD) // editors do not always label their JSON; the parser decides
     public StreamCreated create(InputStream body, @Context HttpServletRequest request) {
-        StreamSpec spec = new StreamRequestParser(settings).parse(readJson(body));
+        StreamSpec spec = new StreamRequestParser(settings).parse(JsonBodies.read(body));
         Stream stream = registry.register(spec);
         StreamSpec current = stream.spec();
         String base = PlayerUrls.base(settings, request);
@@ -59,6 +62,49 @@ public class StreamsResource {
         return new StreamList(stats, stats.size());
     }
 
+    public record MatchingStreams(String field, String value, List<StreamStats> streams, int total) {
+    }
+
+    public record MetadataCounts(String field, Map<String, Integer> counts) {
+    }
+
+    public record OldestStopped(String message, String stoppedStreamId) {
+    }
+
+    @GET
+    @Path("by-metadata")
+    public MatchingStreams byMetadata(@QueryParam("field") String field, @QueryParam("value") String value,
+                                      @QueryParam("active_only") @DefaultValue("false") boolean activeOnly) {
+        List<StreamStats> found = metadata.matching(field, value, activeOnly).stream().map(Stream::stats).toList();
+        return new MatchingStreams(field, value, found, found.size());
+    }
+
+    @GET
+    @Path("counts-by-metadata")
+    public MetadataCounts countsByMetadata(@QueryParam("field") String field, @QueryParam("values") String values,
+                                           @QueryParam("active_only") @DefaultValue("false") boolean activeOnly) {
+        return new MetadataCounts(field, metadata.counts(field, values, activeOnly));
+    }
+
+    @DELETE
+    @Path("by-metadata")
+    public MetadataQueries.BulkStop deleteByMetadata(@QueryParam("field") String field,
+                                                     @QueryParam("value") String value,
+                                                     @QueryParam("exclude_channel_id") String excludeChannelId,
+                                                     @QueryParam("force") @DefaultValue("false") boolean force,
+                                                     @QueryParam("client_id") String clientId) {
+        return metadata.stop(field, value, excludeChannelId, force, clientId);
+    }
+
+    @DELETE
+    @Path("oldest-by-metadata")
+    public OldestStopped deleteOldestByMetadata(@QueryParam("field") String field, @QueryParam("value") String value,
+                                                @QueryParam("exclude_channel_id") String excludeChannelId) {
+        String id = metadata.stopOldest(field, value, excludeChannelId)
+                .orElseThrow(() -> ApiException.notFound("No stream matches " + field + "=" + value));
+        return new OldestStopped("Stopped the oldest stream", id);
+    }
+
     @GET
     @Path("{id}")
     public StreamDetail get(@PathParam("id") String id) {
@@ -70,7 +116,7 @@ public class StreamsResource {
     @DELETE
     @Path("{id}")
     public Message delete(@PathParam("id") String id) {
-        if (!registry.stop(id, "deleted")) {
+        if (!registry.stop(id, "api_delete")) {
             throw ApiException.notFound("Stream not found");
         }
         return new Message("Stream " + id + " deleted");
@@ -92,16 +138,5 @@ public class StreamsResource {
         SourceState.Move m = move.get();
         return new FailoverResult("Failover triggered", m.newUrl(), m.failoverIndex(), m.attempt(), s.clientCount(),
                 s.spec().kind().apiName());
-    }
-
-    private static JsonValue readJson(InputStream body) {
-        try (JsonReader reader = Json.createReader(body)) {
-            return reader.readValue();
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
-            if (e.getCause() instanceof ApiException api) {
-                throw api;
-            }
-            throw new ApiException(400, "Request body is not valid JSON");
-        }
     }
 }

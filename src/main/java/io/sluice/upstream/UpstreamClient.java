@@ -92,10 +92,21 @@ public class UpstreamClient {
 
     /** A small JSON request and its answer (the resolver callback); the body is bounded by the caller's use. */
     public CompletableFuture<SimpleHttpResponse> postJson(URI uri, String json, Duration timeout) {
-        SimpleHttpRequest request = SimpleRequestBuilder.post(uri)
+        return postJson(uri, json, Map.of(), timeout);
+    }
+
+    /** Same, with extra headers (a webhook's own, its signature). */
+    public CompletableFuture<SimpleHttpResponse> postJson(URI uri, String json, Map<String, String> headers,
+                                                          Duration timeout) {
+        SimpleRequestBuilder b = SimpleRequestBuilder.post(uri)
                 .setBody(json, ContentType.APPLICATION_JSON)
-                .setHeader(HttpHeaders.USER_AGENT, "Sluice")
-                .build();
+                .setHeader(HttpHeaders.USER_AGENT, "Sluice");
+        headers.forEach((name, value) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                b.setHeader(name, value);
+            }
+        });
+        SimpleHttpRequest request = b.build();
         Timeout t = Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS);
         request.setConfig(RequestConfig.custom().setConnectTimeout(t).setResponseTimeout(t)
                 .setConnectionRequestTimeout(t).setRedirectsEnabled(false).build());

@@ -75,6 +75,12 @@ abstract class SluiceIT {
             list.json().getJsonArray("streams").forEach(s ->
                     api.delete("/streams/" + s.asJsonObject().getString("stream_id")));
         }
+        var hooks = api.get("/webhooks");
+        if (hooks.status() == 200) {
+            hooks.json().getJsonArray("webhooks").forEach(h -> api.send(api.authed("/webhooks?webhook_url="
+                    + java.net.URLEncoder.encode(h.asJsonObject().getString("url"), java.nio.charset.StandardCharsets.UTF_8))
+                    .DELETE().build()));
+        }
         upstream.close();
     }
 
