@@ -37,7 +37,9 @@ public record Settings(
         Duration resolverTimeout,
         int webhookQueueSize,
         Duration webhookRetryBaseDelay,
-        String store) {
+        String store,
+        int providerMaxConnections,
+        String providerLimitPolicy) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -82,7 +84,9 @@ public record Settings(
                 r.seconds("FAILOVER_RESOLVER_TIMEOUT", 10, 0.1, 120),
                 r.integer("WEBHOOK_QUEUE_SIZE", 10_000, 10, 1_000_000),
                 r.seconds("WEBHOOK_RETRY_BASE_DELAY", 1.0, 0.01, 60),
-                r.choice("STORE", "memory", "memory"));
+                r.choice("STORE", "memory", "memory"),
+                r.integer("PROVIDER_MAX_CONNECTIONS", 0, 0, 100_000),
+                r.choice("PROVIDER_LIMIT_POLICY", "reject", "reject", "stop_oldest"));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

@@ -61,6 +61,10 @@ final class LiveRelay {
         return stream.id();
     }
 
+    Stream stream() {
+        return stream;
+    }
+
     synchronized boolean isClosed() {
         return state == State.CLOSED;
     }

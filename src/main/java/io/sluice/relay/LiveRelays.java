@@ -5,6 +5,9 @@ import io.sluice.events.FailoverTriggered;
 import io.sluice.events.StreamStopped;
 import io.sluice.sources.Recovery;
 import io.sluice.streams.Stream;
+import io.sluice.streams.StreamRegistry;
+import java.net.URI;
+import java.util.List;
 import io.sluice.upstream.UpstreamClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -29,6 +32,8 @@ public class LiveRelays {
     UpstreamClient upstream;
     @Inject
     Recovery recovery;
+    @Inject
+    StreamRegistry registry;
 
     private final ConcurrentHashMap<String, LiveRelay> shared = new ConcurrentHashMap<>();
     private final Set<LiveRelay> all = ConcurrentHashMap.newKeySet();
@@ -64,6 +69,40 @@ public class LiveRelays {
             all.add(fresh);
             return fresh;
         });
+    }
+
+    /**
+     * Provider capacity (SPEC 11): may this stream open an upstream now? A stream that already has one always
+     * may; past {@code PROVIDER_MAX_CONNECTIONS} open upstreams to the same host, the new stream is refused,
+     * or the host's oldest stream is stopped to make room ({@code PROVIDER_LIMIT_POLICY=stop_oldest}).
+     */
+    boolean admit(Stream stream) {
+        int max = settings.providerMaxConnections();
+        if (max == 0) {
+            return true;
+        }
+        LiveRelay mine = shared.get(stream.id());
+        if (mine != null && (mine.hasUpstream() || mine.playerCount() > 0)) {
+            return true;
+        }
+        String host = hostOf(stream);
+        List<LiveRelay> sameHost = all.stream()
+                .filter(r -> r.hasUpstream() && host.equals(hostOf(r.stream())) && !r.streamId().equals(stream.id()))
+                .toList();
+        if (sameHost.size() < max) {
+            return true;
+        }
+        if (!"stop_oldest".equals(settings.providerLimitPolicy())) {
+            return false;
+        }
+        sameHost.stream().map(LiveRelay::stream).min(java.util.Comparator.comparing(Stream::createdAt))
+                .ifPresent(oldest -> registry.stop(oldest.id(), "provider_limit"));
+        return true;
+    }
+
+    private static String hostOf(Stream s) {
+        String host = URI.create(s.sources().entryUrl()).getHost();
+        return host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Upstream connections open right now, over all streams. */

@@ -61,6 +61,11 @@ public class StreamServlet extends HttpServlet {
     }
 
     private void live(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
+        if (!relays.admit(stream)) {
+            ServletProblems.send(resp, 503, "Provider connection limit reached for "
+                    + URI.create(stream.sources().entryUrl()).getHost());
+            return;
+        }
         PlayerIdentity who = PlayerIdentity.of(req, stream.id());
         Stream.Attachment session = connect(stream, who);
         AsyncContext async = req.startAsync();

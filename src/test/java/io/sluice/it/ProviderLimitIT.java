@@ -1,0 +1,40 @@
+package io.sluice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.testing.Api;
+import io.sluice.testing.Await;
+import io.sluice.testing.Player;
+import io.sluice.testing.TestUpstream;
+import java.time.Duration;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+/** Provider capacity (SPEC 11): one upstream connection per provider host, a newcomer is refused with 503. */
+class ProviderLimitIT extends SluiceIT {
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return war(Map.of("PROVIDER_MAX_CONNECTIONS", "1", "PROVIDER_LIMIT_POLICY", "reject"));
+    }
+
+    @Test
+    void aFullProviderRefusesANewStreamButNotMorePlayersOrOtherHosts() throws Exception {
+        upstream.route("/live/a.ts", TestUpstream.liveTs(200_000));
+        upstream.route("/live/b.ts", TestUpstream.liveTs(200_000));
+        String a = api.register(upstream.url("/live/a.ts"));
+        String b = api.register(upstream.url("/live/b.ts"));
+        String other = api.register("http://localhost:" + upstream.port() + "/live/b.ts");
+        try (Player first = Player.play(playerUrl(a) + "?client_id=1", 1024);
+             Player second = Player.play(playerUrl(a) + "?client_id=2", 1024);
+             Player elsewhere = Player.play(playerUrl(other), 1024)) {
+            Await.until("playing", Duration.ofSeconds(10),
+                    () -> first.total() > 0 && second.total() > 0 && elsewhere.total() > 0);
+            Api.Reply refused = api.send(api.request("/stream/" + b).GET().build());
+            assertEquals(503, refused.status());
+            assertTrue(refused.detail().contains("127.0.0.1"), refused.detail());
+        }
+    }
+}
