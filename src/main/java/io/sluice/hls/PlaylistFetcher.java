@@ -91,7 +91,7 @@ public class PlaylistFetcher {
         FlowControlledConsumer consumer = new FlowControlledConsumer(sink, url);
         Future<Void> exchange = upstream.open(new UpstreamRequest(url, spec.userAgent(), spec.headers()), consumer);
         long deadline = settings.connectTimeout().plus(settings.readTimeout()).toMillis();
-        sink.result.orTimeout(deadline, TimeUnit.MILLISECONDS).whenComplete((fetched, error) -> {
+        upstream.deadline(sink.result, java.time.Duration.ofMillis(deadline)).whenComplete((fetched, error) -> {
             if (error != null) {
                 consumer.abandon();
                 exchange.cancel(true);

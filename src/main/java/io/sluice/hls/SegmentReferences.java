@@ -74,6 +74,12 @@ public class SegmentReferences {
             String url = new String(B64D.decode(parts[0]), StandardCharsets.UTF_8);
             long expiry = Long.parseLong(parts[1]);
             byte[] presented = B64D.decode(parts[2]);
+            // Only the exact text we handed out: base64 tolerates changes in its unused low bits, and a
+            // reference with any byte changed must be refused, not decoded to the same thing.
+            if (!B64.encodeToString(url.getBytes(StandardCharsets.UTF_8)).equals(parts[0])
+                    || !Long.toString(expiry).equals(parts[1]) || !B64.encodeToString(presented).equals(parts[2])) {
+                return Optional.empty();
+            }
             if (!MessageDigest.isEqual(mac(streamId, url, expiry), presented)) {
                 return Optional.empty();
             }

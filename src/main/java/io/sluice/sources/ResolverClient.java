@@ -1,10 +1,11 @@
 package io.sluice.sources;
 
+import static io.sluice.web.JsonText.JSON;
+
 import io.sluice.config.Settings;
 import io.sluice.upstream.UpstreamClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -31,13 +32,13 @@ public class ResolverClient {
     public CompletableFuture<Optional<String>> nextUrl(String resolverUrl, String currentUrl,
                                                        Map<String, String> metadata, int failoverIndex,
                                                        int statusCode, String reason) {
-        JsonObjectBuilder meta = Json.createObjectBuilder();
+        JsonObjectBuilder meta = JSON.createObjectBuilder();
         metadata.forEach(meta::add);
-        JsonObject body = Json.createObjectBuilder()
+        JsonObject body = JSON.createObjectBuilder()
                 .add("current_url", currentUrl)
                 .add("metadata", meta)
                 .add("current_failover_index", failoverIndex)
-                .add("status_code", statusCode == 0 ? JsonValue.NULL : Json.createValue(statusCode))
+                .add("status_code", statusCode == 0 ? JsonValue.NULL : JSON.createValue(statusCode))
                 .add("reason", reason)
                 .build();
         return upstream.postJson(URI.create(resolverUrl), body.toString(), settings.resolverTimeout())
@@ -56,7 +57,7 @@ public class ResolverClient {
             return Optional.empty();
         }
         try {
-            JsonValue v = Json.createReader(new StringReader(body)).readValue();
+            JsonValue v = JSON.createReader(new StringReader(body)).readValue();
             if (v.getValueType() != JsonValue.ValueType.OBJECT) {
                 return Optional.empty();
             }

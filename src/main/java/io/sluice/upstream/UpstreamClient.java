@@ -45,9 +45,15 @@ public class UpstreamClient {
     Settings settings;
 
     private CloseableHttpAsyncClient client;
+    private java.util.concurrent.ScheduledExecutorService timer;
 
     @PostConstruct
     void start() {
+        timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-upstream-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
         Timeout connect = Timeout.of(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         Timeout headers = Timeout.of(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
         client = HttpAsyncClients.custom()
@@ -84,6 +90,19 @@ public class UpstreamClient {
     @PreDestroy
     void stop() {
         client.close(CloseMode.IMMEDIATE);
+        timer.shutdownNow();
+    }
+
+    /**
+     * Fails {@code future} with a {@link java.util.concurrent.TimeoutException} unless it completes within
+     * {@code timeout}. On this application's own timer, not the JDK's shared one: continuations then run on a
+     * thread of this deployment.
+     */
+    public <T> CompletableFuture<T> deadline(CompletableFuture<T> future, Duration timeout) {
+        var task = timer.schedule(() -> future.completeExceptionally(new java.util.concurrent.TimeoutException(
+                "no answer within " + timeout.toMillis() + " ms")), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        future.whenComplete((r, e) -> task.cancel(false));
+        return future;
     }
 
     public boolean isRunning() {
@@ -129,12 +148,12 @@ public class UpstreamClient {
                     }
                 });
         // The whole call, not only each phase, is bounded.
-        result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> {
-                    if (e != null) {
-                        exchange.cancel(true);
-                    }
-                });
+        deadline(result, timeout);
+        result.whenComplete((r, e) -> {
+            if (e != null) {
+                exchange.cancel(true);
+            }
+        });
         return result;
     }
 

@@ -1,6 +1,5 @@
 package io.sluice.web;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -13,7 +12,7 @@ public final class JsonBodies {
     }
 
     public static JsonValue read(InputStream body) {
-        try (JsonReader reader = Json.createReader(body)) {
+        try (JsonReader reader = JsonText.JSON.createReader(body)) {
             return reader.readValue();
         } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             if (e.getCause() instanceof ApiException api) {

@@ -1,6 +1,5 @@
 package io.sluice.web;
 
-import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,7 @@ public final class ServletProblems {
     }
 
     public static byte[] body(String detail) {
-        return Json.createObjectBuilder().add("detail", detail).build().toString().getBytes(StandardCharsets.UTF_8);
+        return JsonText.JSON.createObjectBuilder().add("detail", detail).build().toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Prepares the head of an error answer; the caller writes {@link #body}. */

@@ -1,5 +1,7 @@
 package io.sluice.webhooks;
 
+import static io.sluice.web.JsonText.JSON;
+
 import io.sluice.events.ClientConnected;
 import io.sluice.events.ClientDisconnected;
 import io.sluice.events.FailoverTriggered;
@@ -10,7 +12,6 @@ import io.sluice.events.StickySessionReverted;
 import io.sluice.events.StreamFailed;
 import io.sluice.events.StreamStarted;
 import io.sluice.events.StreamStopped;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.util.UUID;
 
@@ -20,7 +21,7 @@ final class Payloads {
     }
 
     static String of(SluiceEvent e) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("event_id", UUID.randomUUID().toString())
                 .add("event_type", e.type())
                 .add("stream_id", e.streamId())
@@ -30,17 +31,17 @@ final class Payloads {
     }
 
     static String test(String url) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("event_id", UUID.randomUUID().toString())
                 .add("event_type", "webhook_test")
                 .add("stream_id", "test")
                 .add("timestamp", java.time.Instant.now().toString())
-                .add("data", Json.createObjectBuilder().add("message", "Test webhook from Sluice").add("url", url))
+                .add("data", JSON.createObjectBuilder().add("message", "Test webhook from Sluice").add("url", url))
                 .build().toString();
     }
 
     private static JsonObjectBuilder data(SluiceEvent e) {
-        JsonObjectBuilder d = Json.createObjectBuilder();
+        JsonObjectBuilder d = JSON.createObjectBuilder();
         if (e instanceof StreamStarted s) {
             d.add("primary_url", s.url()).add("stream_type", s.streamType());
         } else if (e instanceof StreamStopped s) {

@@ -50,9 +50,16 @@ abstract class SluiceIT {
             Map.entry("USE_STICKY_SESSION", "false"),
             Map.entry("FAIL_CONDITION_STATUSES", ""),
             Map.entry("INVALID_SOURCE_MINUTES", "5"),
-            Map.entry("FAILOVER_RESOLVER_TIMEOUT", "10"));
+            Map.entry("FAILOVER_RESOLVER_TIMEOUT", "10"),
+            Map.entry("WEBHOOK_QUEUE_SIZE", "10000"),
+            Map.entry("WEBHOOK_RETRY_BASE_DELAY", "1.0"),
+            Map.entry("PROVIDER_MAX_CONNECTIONS", "0"),
+            Map.entry("PROVIDER_LIMIT_POLICY", "reject"));
 
-    /** The WAR that {@code mvn package} built, deployed with the base settings and {@code overrides}. */
+    /**
+     * The WAR that {@code mvn package} built, deployed with the base settings and {@code overrides}. Every setting
+     * any IT class overrides must have a base value here, or it would leak into the classes deployed after it.
+     */
     static WebArchive war(Map<String, String> overrides) {
         BASE_SETTINGS.forEach(System::setProperty);
         overrides.forEach(System::setProperty);
