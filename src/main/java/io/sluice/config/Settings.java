@@ -39,7 +39,8 @@ public record Settings(
         Duration webhookRetryBaseDelay,
         String store,
         int providerMaxConnections,
-        String providerLimitPolicy) {
+        String providerLimitPolicy,
+        boolean metricsPublic) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -86,7 +87,8 @@ public record Settings(
                 r.seconds("WEBHOOK_RETRY_BASE_DELAY", 1.0, 0.01, 60),
                 r.choice("STORE", "memory", "memory"),
                 r.integer("PROVIDER_MAX_CONNECTIONS", 0, 0, 100_000),
-                r.choice("PROVIDER_LIMIT_POLICY", "reject", "reject", "stop_oldest"));
+                r.choice("PROVIDER_LIMIT_POLICY", "reject", "reject", "stop_oldest"),
+                r.bool("METRICS_PUBLIC", false));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

@@ -41,9 +41,6 @@ public class StatusResource {
     public record Root(String name, String version, String status, long uptimeSeconds) {
     }
 
-    public record Health(String status, long uptimeSeconds, int streams, int clients, boolean upstreamClientRunning) {
-    }
-
     /** Settings as operators may see them: secrets only as whether they are set. */
     public record Info(String name, String version, String rootPath, String publicBaseUrl, boolean apiTokenSet,
                        boolean segmentSigningKeySet, String defaultUserAgent, double connectTimeout,
@@ -59,14 +56,6 @@ public class StatusResource {
     @GET
     public Root root() {
         return new Root("Sluice", ProxyStats.VERSION, "running", stats.summary().uptimeSeconds());
-    }
-
-    @GET
-    @Path("health")
-    public Health health() {
-        ProxyStats.Summary s = stats.summary();
-        return new Health(upstream.isRunning() ? "healthy" : "unhealthy", s.uptimeSeconds(), s.totalStreams(),
-                s.totalClients(), upstream.isRunning());
     }
 
     @GET

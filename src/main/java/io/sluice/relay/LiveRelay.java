@@ -298,6 +298,7 @@ final class LiveRelay {
             if (t.isStarted() && !t.isDone() && t.position() < overwritten) {
                 t.skipTo(target);
                 playerSkips.incrementAndGet();
+                owner.countSkip();
                 LOG.fine(() -> "player skipped to live edge stream=" + stream.id() + " client=" + t.clientId());
             }
         }

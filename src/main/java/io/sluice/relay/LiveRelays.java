@@ -110,9 +110,15 @@ public class LiveRelays {
         return (int) all.stream().filter(LiveRelay::hasUpstream).count();
     }
 
-    /** Players moved to the live edge because they fell behind the ring, over all relays alive. */
+    private final java.util.concurrent.atomic.AtomicLong playerSkipsTotal = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Players moved to the live edge because they fell behind the ring, since start. */
     public long playerSkips() {
-        return all.stream().mapToLong(LiveRelay::playerSkips).sum();
+        return playerSkipsTotal.get();
+    }
+
+    void countSkip() {
+        playerSkipsTotal.incrementAndGet();
     }
 
     void onStreamStopped(@Observes StreamStopped stopped) {

@@ -42,6 +42,15 @@ public class Recovery {
     ResolverClient resolver;
 
     private ScheduledExecutorService timer;
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> retries =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Retries since start, by failure reason. */
+    public Map<String, Long> retriesByReason() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        retries.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
 
     /** What recovery needs to know of a stream. */
     public record Subject(String streamId, SourceState sources, Map<String, String> metadata, String resolverUrl,
@@ -79,6 +88,7 @@ public class Recovery {
         RecoveryEpisode.Decision d = episode.onFailure(System.nanoTime(), s.sources().isLocked(),
                 s.sources().sourcesLeft(invalid::isInvalid));
         if (d instanceof RecoveryEpisode.Retry r) {
+            retries.computeIfAbsent(f.reason(), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
             LOG.info(() -> "retrying stream=" + s.streamId() + " attempt=" + r.attempt() + " delay="
                     + r.delay().toMillis() + "ms reason=" + f.reason());
             return delay(r.delay());

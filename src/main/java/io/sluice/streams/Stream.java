@@ -20,7 +20,10 @@ public final class Stream {
     private final ConcurrentHashMap<String, Client> clients = new ConcurrentHashMap<>();
     private volatile SourceState sources;
 
-    Stream(StreamSpec spec) {
+    private final java.util.concurrent.atomic.LongAdder allStreamsBytes;
+
+    Stream(StreamSpec spec, java.util.concurrent.atomic.LongAdder allStreamsBytes) {
+        this.allStreamsBytes = allStreamsBytes;
         this.id = spec.id();
         this.spec = spec;
         this.sources = sourcesOf(spec);
@@ -143,6 +146,7 @@ public final class Stream {
 
     public void served(Client client, long bytes) {
         bytesServed.addAndGet(bytes);
+        allStreamsBytes.add(bytes);
         client.served(bytes);
     }
 

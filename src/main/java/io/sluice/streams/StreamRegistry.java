@@ -17,13 +17,19 @@ public class StreamRegistry {
     Events events;
 
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
+    /** Bytes served to players since start, including streams since removed. */
+    private final java.util.concurrent.atomic.LongAdder bytesServed = new java.util.concurrent.atomic.LongAdder();
+
+    public long bytesServedTotal() {
+        return bytesServed.sum();
+    }
 
     public Stream register(StreamSpec spec) {
         boolean[] created = {false};
         Stream stream = streams.compute(spec.id(), (id, old) -> {
             if (old == null) {
                 created[0] = true;
-                return new Stream(spec);
+                return new Stream(spec, bytesServed);
             }
             // A running stream keeps its sources for its players; only its labels change.
             if (old.clientCount() > 0) {

@@ -106,7 +106,13 @@ public class UpstreamClient {
     }
 
     public boolean isRunning() {
-        return client != null && client.getStatus() == org.apache.hc.core5.reactor.IOReactorStatus.ACTIVE;
+        if (client == null) {
+            return false;
+        }
+        var status = client.getStatus();
+        // ACTIVE once the reactor threads run; INACTIVE only for an instant after start().
+        return status == org.apache.hc.core5.reactor.IOReactorStatus.ACTIVE
+                || status == org.apache.hc.core5.reactor.IOReactorStatus.INACTIVE;
     }
 
     /** A small JSON request and its answer (the resolver callback); the body is bounded by the caller's use. */

@@ -27,7 +27,9 @@ public class ApiTokenFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext ctx) {
         Optional<String> expected = settings.apiToken();
-        if (expected.isEmpty() || "OPTIONS".equals(ctx.getMethod()) || isPublic(ctx.getUriInfo().getPath())) {
+        String path = ctx.getUriInfo().getPath();
+        if (expected.isEmpty() || "OPTIONS".equals(ctx.getMethod()) || isPublic(path)
+                || (settings.metricsPublic() && normalised(path).equals("metrics"))) {
             return;
         }
         String presented = presentedToken(ctx);
@@ -40,11 +42,12 @@ public class ApiTokenFilter implements ContainerRequestFilter {
     }
 
     private static boolean isPublic(String path) {
+        return PUBLIC_PATHS.contains(normalised(path));
+    }
+
+    private static String normalised(String path) {
         String p = path.startsWith("/") ? path.substring(1) : path;
-        if (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return PUBLIC_PATHS.contains(p);
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
     /** Header wins over query; JAX-RS header lookup is already case-insensitive. */

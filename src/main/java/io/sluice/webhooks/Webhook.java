@@ -53,6 +53,7 @@ final class Webhook {
             }
             if (queue.size() >= capacity) {
                 dropped.incrementAndGet();
+                owner.droppedTotal.incrementAndGet();
                 return;
             }
             queue.addLast(payload);
@@ -87,11 +88,13 @@ final class Webhook {
         send(body).whenComplete((ok, error) -> {
             if (error == null && ok) {
                 delivered.incrementAndGet();
+                owner.deliveredTotal.incrementAndGet();
                 owner.later(this::pump, 0);
             } else if (attempt < spec.retryAttempts() && !closed) {
                 owner.later(() -> attempt(body, attempt + 1), backoffMillis(attempt));
             } else {
                 failed.incrementAndGet();
+                owner.failedTotal.incrementAndGet();
                 owner.later(this::pump, 0);
             }
         });

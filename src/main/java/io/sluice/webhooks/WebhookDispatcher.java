@@ -35,6 +35,14 @@ public class WebhookDispatcher {
 
     private final ConcurrentHashMap<String, Webhook> hooks = new ConcurrentHashMap<>();
     private final AtomicLong intakeDropped = new AtomicLong();
+    final AtomicLong deliveredTotal = new AtomicLong();
+    final AtomicLong failedTotal = new AtomicLong();
+    final AtomicLong droppedTotal = new AtomicLong();
+
+    /** Deliveries, failures (retries exhausted) and drops (queue full) since start, over all webhooks. */
+    public long[] totals() {
+        return new long[]{deliveredTotal.get(), failedTotal.get(), droppedTotal.get() + intakeDropped.get()};
+    }
     private ThreadPoolExecutor intake;
     private ScheduledExecutorService timer;
 

@@ -44,6 +44,16 @@ class SmokePayaraIT extends SluiceIT {
     }
 
     @Test
+    void probesAndMetricsAnswer() {
+        var ready = api.send(api.request("/health/ready").GET().build());
+        assertEquals(200, ready.status(), ready.body());
+        assertEquals("UP", ready.json().getString("status"));
+        var metrics = api.get("/metrics");
+        assertEquals(200, metrics.status());
+        assertTrue(io.sluice.testing.PrometheusText.parse(metrics.body()).containsKey("sluice_streams"));
+    }
+
+    @Test
     void playersShareOneUpstream() throws Exception {
         upstream.route("/live/p.ts", TestUpstream.liveTs(300_000));
         String id = api.register(upstream.url("/live/p.ts"));
