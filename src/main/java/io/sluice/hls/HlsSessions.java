@@ -1,5 +1,6 @@
 package io.sluice.hls;
 
+import io.sluice.support.DaemonThreads;
 import io.sluice.config.Settings;
 import io.sluice.events.ClientConnected;
 import io.sluice.events.ClientDisconnected;
@@ -13,7 +14,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -34,11 +34,7 @@ public class HlsSessions {
 
     @PostConstruct
     void start() {
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sluice-hls-sessions");
-            t.setDaemon(true);
-            return t;
-        });
+        sweeper = DaemonThreads.timer("sluice-hls-sessions");
         sweeper.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
     }
 

@@ -2,12 +2,10 @@ package io.sluice.relay;
 
 import io.sluice.streams.Client;
 import io.sluice.streams.Stream;
+import io.sluice.support.AsyncPlayerResponse;
 import io.sluice.web.ServletProblems;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code onWritePossible}) and from the upstream's I/O thread (new data), and the servlet output stream is not
  * thread-safe. This lock is never held while taking the relay's lock, so the relay may lock taps.
  */
-final class ClientTap implements WriteListener, AsyncListener {
+final class ClientTap extends AsyncPlayerResponse {
     /** One write at most this big: the container copies what the socket does not take, per blocked player. */
     private static final int MAX_WRITE = 32 * 1024;
     /** A body with no three aligned sync bytes in this much data is not TS: pass it through unaligned. */
@@ -252,42 +250,14 @@ final class ClientTap implements WriteListener, AsyncListener {
         return false;
     }
 
-    void finish() {
+    @Override
+    protected void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         done = true;
-        try {
-            async.complete();
-        } catch (IllegalStateException alreadyComplete) {
-            // completed by the container (player disconnect) before us
-        }
+        complete(async);
         relay.detach(this);
         onFinish.run();
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        finish();
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        finish();
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        finish();
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        finish();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // not re-dispatched
     }
 }

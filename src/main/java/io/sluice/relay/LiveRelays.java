@@ -1,5 +1,6 @@
 package io.sluice.relay;
 
+import io.sluice.support.DaemonThreads;
 import io.sluice.config.Settings;
 import io.sluice.events.FailoverTriggered;
 import io.sluice.events.StreamStopped;
@@ -16,7 +17,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -41,11 +41,7 @@ public class LiveRelays {
 
     @PostConstruct
     void start() {
-        clock = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sluice-relay-clock");
-            t.setDaemon(true);
-            return t;
-        });
+        clock = DaemonThreads.timer("sluice-relay-clock");
         clock.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -5,7 +5,6 @@ import io.sluice.events.ClientDisconnected;
 import io.sluice.events.Events;
 import io.sluice.streams.PlayerIdentity;
 import io.sluice.streams.Stream;
-import io.sluice.streams.StreamKind;
 import io.sluice.streams.StreamRegistry;
 import io.sluice.vod.PassThrough;
 import io.sluice.vod.VodDelivery;
@@ -61,6 +60,10 @@ public class StreamServlet extends HttpServlet {
     }
 
     private void live(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
+        if ("HEAD".equals(req.getMethod())) {
+            liveHead(resp);
+            return;
+        }
         if (!relays.admit(stream)) {
             ServletProblems.send(resp, 503, "Provider connection limit reached for "
                     + URI.create(stream.sources().entryUrl()).getHost());
@@ -145,15 +148,10 @@ public class StreamServlet extends HttpServlet {
      */
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<Stream> found = streamOf(req);
-        if (found.isEmpty()) {
-            ServletProblems.send(resp, 404, "Stream not found");
-            return;
-        }
-        if (found.get().spec().kind() != StreamKind.LIVE_TS) {
-            doGet(req, resp);
-            return;
-        }
+        doGet(req, resp);
+    }
+
+    private static void liveHead(HttpServletResponse resp) {
         resp.setStatus(200);
         resp.setContentType("video/mp2t");
         resp.setHeader("Cache-Control", "no-cache, no-store");

@@ -1,5 +1,6 @@
 package io.sluice.sources;
 
+import io.sluice.support.DaemonThreads;
 import io.sluice.config.Settings;
 import io.sluice.events.Events;
 import io.sluice.events.FailoverTriggered;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -59,11 +59,7 @@ public class Recovery {
 
     @PostConstruct
     void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sluice-recovery-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = DaemonThreads.timer("sluice-recovery-timer");
     }
 
     @PreDestroy

@@ -1,5 +1,6 @@
 package io.sluice.upstream;
 
+import io.sluice.support.DaemonThreads;
 import io.sluice.config.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -49,11 +50,7 @@ public class UpstreamClient {
 
     @PostConstruct
     void start() {
-        timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sluice-upstream-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = DaemonThreads.timer("sluice-upstream-deadlines");
         Timeout connect = Timeout.of(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         Timeout headers = Timeout.of(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
         client = HttpAsyncClients.custom()

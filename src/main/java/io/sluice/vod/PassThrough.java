@@ -7,12 +7,10 @@ import io.sluice.upstream.UpstreamFailure;
 import io.sluice.upstream.UpstreamFailureException;
 import io.sluice.upstream.UpstreamRequest;
 import io.sluice.upstream.UpstreamResponse;
+import io.sluice.support.AsyncPlayerResponse;
 import io.sluice.web.ServletProblems;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +30,7 @@ import java.util.function.LongConsumer;
  * gets either the body or an error status before any byte; a break that cannot be resumed is not turned into
  * a clean end (see {@link #abort()}).
  */
-public final class PassThrough implements WriteListener, AsyncListener {
+public final class PassThrough extends AsyncPlayerResponse {
     private static final int HIGH_WATER = 256 * 1024;
 
     /** What a pass-through needs to know about the request it serves. */
@@ -293,7 +291,8 @@ public final class PassThrough implements WriteListener, AsyncListener {
         finish();
     }
 
-    private void finish() {
+    @Override
+    protected void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
@@ -307,37 +306,8 @@ public final class PassThrough implements WriteListener, AsyncListener {
         if (x != null) {
             x.cancel();
         }
-        try {
-            async.complete();
-        } catch (IllegalStateException alreadyComplete) {
-            // the container ended it first (player disconnect)
-        }
+        complete(async);
         onFinish.run();
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        finish();
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        finish();
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        finish();
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        finish();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // not re-dispatched
     }
 
     /** One upstream exchange: the first, or a resume. */

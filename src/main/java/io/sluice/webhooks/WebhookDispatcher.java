@@ -1,5 +1,6 @@
 package io.sluice.webhooks;
 
+import io.sluice.support.DaemonThreads;
 import io.sluice.config.Settings;
 import io.sluice.events.SluiceEvent;
 import io.sluice.upstream.UpstreamClient;
@@ -14,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -49,14 +49,8 @@ public class WebhookDispatcher {
     @PostConstruct
     void start() {
         intake = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(settings.webhookQueueSize()), r -> daemon(r, "sluice-webhook-intake"));
-        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sluice-webhook-timer"));
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+                new ArrayBlockingQueue<>(settings.webhookQueueSize()), DaemonThreads.named("sluice-webhook-intake"));
+        timer = DaemonThreads.timer("sluice-webhook-timer");
     }
 
     @PreDestroy
