@@ -16,11 +16,11 @@ import jakarta.json.JsonObjectBuilder;
 import java.util.UUID;
 
 /** The webhook body of an event: {@code {event_id, event_type, stream_id, timestamp, data}} with m3u-proxy's keys. */
-final class Payloads {
+public final class Payloads {
     private Payloads() {
     }
 
-    static String of(SluiceEvent e) {
+    public static String of(SluiceEvent e) {
         return JSON.createObjectBuilder()
                 .add("event_id", UUID.randomUUID().toString())
                 .add("event_type", e.type())

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Real players and a real browser for the integration tests: ffmpeg decodes streams through Sluice, and
+# headless Chromium (driven through chromedriver) uses the console. `mvn verify` runs this first: it installs
+# Debian's packages when they are missing and we may install them, else it says what to install.
+set -euo pipefail
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian packages for the integration tests: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  exit 0
+fi
+echo "The integration tests need: ${need[*]} (e.g. 'sudo apt-get install ${need[*]}'); install and run again." >&2
+exit 1
