@@ -40,7 +40,8 @@ public record Settings(
         String store,
         int providerMaxConnections,
         String providerLimitPolicy,
-        boolean metricsPublic) {
+        boolean metricsPublic,
+        String logFormat) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -88,7 +89,8 @@ public record Settings(
                 r.choice("STORE", "memory", "memory"),
                 r.integer("PROVIDER_MAX_CONNECTIONS", 0, 0, 100_000),
                 r.choice("PROVIDER_LIMIT_POLICY", "reject", "reject", "stop_oldest"),
-                r.bool("METRICS_PUBLIC", false));
+                r.bool("METRICS_PUBLIC", false),
+                r.choice("LOG_FORMAT", "text", "text", "json"));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

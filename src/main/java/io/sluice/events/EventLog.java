@@ -13,7 +13,8 @@ public class EventLog {
     private static final Logger LOG = Logger.getLogger("io.sluice.events");
 
     void log(@ObservesAsync SluiceEvent event) {
-        LOG.info(() -> line(event));
+        // The event rides along as a parameter, so a structured formatter can write its fields.
+        LOG.log(java.util.logging.Level.INFO, line(event), new Object[]{event});
     }
 
     static String line(SluiceEvent e) {
