@@ -17,7 +17,6 @@ public final class SequenceMapper {
     private long offset;
     private long lastUpstreamFirst;
     private long maxOutputLast = -1;
-    private long lastOutputFirst = -1;
     private int maxTarget;
     /** Discontinuity tags that have left every playlist shown so far. */
     private long discontinuitiesGone;
@@ -94,7 +93,6 @@ public final class SequenceMapper {
             discontinuitiesGone++;
         }
         maxOutputLast = Math.max(maxOutputLast, outFirst + segments.size() - 1);
-        lastOutputFirst = outFirst;
         maxTarget = Math.max(maxTarget, target);
 
         StringBuilder out = new StringBuilder(playlist.length() + 128);
@@ -132,11 +130,6 @@ public final class SequenceMapper {
         }
         pending.forEach(out::append); // trailing tags, e.g. #EXT-X-ENDLIST
         return out.toString();
-    }
-
-    /** The first sequence number in the last playlist shown, or -1 before the first. */
-    public long lastOutputFirst() {
-        return lastOutputFirst;
     }
 
     private static boolean isSegmentTag(String t) {

@@ -38,7 +38,6 @@ final class ClientTap extends AsyncPlayerResponse {
     private boolean needsSync;
     private long stopAt = Long.MAX_VALUE;
     private byte[] errorBody;
-    private long skips;
     /** A packet start in this player's output so far, or -1 when not known (not yet synced, or not TS). */
     private long packetBase = -1;
     /** The rest of the packet a skipped player was in the middle of: it gets whole packets, then the jump. */
@@ -77,10 +76,6 @@ final class ClientTap extends AsyncPlayerResponse {
 
     long position() {
         return pos;
-    }
-
-    synchronized long skips() {
-        return skips;
     }
 
     /** A tap still holds the upstream back only while it is writing; one blocked longer than the grace does not. */
@@ -163,7 +158,6 @@ final class ClientTap extends AsyncPlayerResponse {
             pos = target;
             needsSync = true;
             packetBase = -1;
-            skips++;
         }
     }
 

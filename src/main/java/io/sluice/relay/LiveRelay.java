@@ -18,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -39,8 +38,6 @@ final class LiveRelay {
     private final boolean shared;
     private final LiveRelays owner;
     private final List<ClientTap> taps = new CopyOnWriteArrayList<>();
-    private final AtomicLong upstreamConnections = new AtomicLong();
-    private final AtomicLong playerSkips = new AtomicLong();
 
     // Guarded by this.
     private State state = State.IDLE;
@@ -72,14 +69,6 @@ final class LiveRelay {
     /** True while an upstream connection is open or being opened. */
     synchronized boolean hasUpstream() {
         return current != null;
-    }
-
-    long upstreamConnectionsOpened() {
-        return upstreamConnections.get();
-    }
-
-    long playerSkips() {
-        return playerSkips.get();
     }
 
     int playerCount() {
@@ -249,7 +238,6 @@ final class LiveRelay {
         Connection c = new Connection(uri, ring.head());
         current = c;
         state = State.CONNECTING;
-        upstreamConnections.incrementAndGet();
         c.future = owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()), c.consumer);
     }
 
@@ -297,7 +285,6 @@ final class LiveRelay {
         for (ClientTap t : taps) {
             if (t.isStarted() && !t.isDone() && t.position() < overwritten) {
                 t.skipTo(target);
-                playerSkips.incrementAndGet();
                 owner.countSkip();
                 LOG.fine(() -> "player skipped to live edge stream=" + stream.id() + " client=" + t.clientId());
             }

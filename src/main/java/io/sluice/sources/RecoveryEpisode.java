@@ -39,10 +39,6 @@ public final class RecoveryEpisode {
         this.startNanos = startNanos;
     }
 
-    public int failovers() {
-        return failovers;
-    }
-
     /**
      * Decides after a failure at {@code nowNanos}. {@code stickyLocked}: the failed URL was a locked backend.
      * {@code sourcesLeft}: another source may be tried in this episode's walk of the list.

@@ -77,10 +77,6 @@ public final class SourceState {
         return hasResolver || sources.size() > 1;
     }
 
-    public boolean hasResolver() {
-        return hasResolver;
-    }
-
     /**
      * After a response reached through redirects: lock onto the final URL when sticky sessions are on, the
      * request went to the entry URL, and the backend is another URL. Returns true when a lock was made.

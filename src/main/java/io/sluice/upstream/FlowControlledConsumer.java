@@ -36,7 +36,6 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     private long outstanding = INITIAL_WINDOW;
     private volatile boolean paused;
     private volatile boolean abandoned;
-    private volatile long bytesReceived;
     private FutureCallback<Void> resultCallback;
 
     public FlowControlledConsumer(BodySink sink, URI requestUri) {
@@ -131,10 +130,6 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
         return paused;
     }
 
-    public long bytesReceived() {
-        return bytesReceived;
-    }
-
     @Override
     public void consume(ByteBuffer src) throws IOException {
         if (abandoned) {
@@ -145,7 +140,6 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
         synchronized (this) {
             outstanding -= n;
         }
-        bytesReceived += n;
         sink.onData(src);
     }
 

@@ -119,11 +119,6 @@ public final class PassThrough extends AsyncPlayerResponse {
         x.future = upstream.open(r, x.consumer);
     }
 
-    /** Number of times a broken upstream body was resumed. */
-    public synchronized int resumes() {
-        return resumes;
-    }
-
     @Override
     public void onWritePossible() {
         drain();

@@ -124,15 +124,12 @@ class WebhooksIT extends SluiceIT {
             for (int i = 0; i < 20; i++) {
                 long t0 = System.nanoTime();
                 api.register(upstream.url("/live/quiet-" + i + ".ts"));
-                int before = received.size();
-                int want = before;
                 String streamUrl = upstream.url("/live/quiet-" + i + ".ts");
                 Await.until("the healthy webhook got stream " + i, Duration.ofSeconds(2), () -> received.stream()
                         .anyMatch(r -> r.body().getJsonObject("data").getString("primary_url", "").equals(streamUrl)));
                 long at = received.stream().filter(r -> r.body().getJsonObject("data")
                         .getString("primary_url", "").equals(streamUrl)).findFirst().orElseThrow().atNanos();
                 worst = Math.max(worst, (at - t0) / 1_000_000);
-                assertTrue(want >= 0);
             }
             System.out.printf("Webhook delivery with a slow and a dead neighbour: worst %d ms over 20 events%n", worst);
             assertTrue(worst < 100, "the healthy webhook waited " + worst + " ms");
