@@ -33,6 +33,9 @@ public class InvalidSources {
             return false;
         }
         Instant now = Instant.now();
+        if (marks.size() > 1000) {
+            marks.values().removeIf(old -> old.until().isBefore(now)); // expired marks do not pile up
+        }
         Mark m = new Mark(url, status, streamId, now, now.plus(settings.invalidSourceDuration()));
         marks.put(url, m);
         events.fire(new SourceMarkedInvalid(streamId, url, status, m.until(), now));
