@@ -77,9 +77,20 @@ public final class Browser implements AutoCloseable {
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         JsonObject json = Json.createReader(new StringReader(r.body())).readObject();
         if (r.statusCode() >= 400) {
-            throw new AssertionError("WebDriver " + method + " " + path + ": " + r.body());
+            throw new WebDriverError("WebDriver " + method + " " + path + ": " + r.body());
         }
         return json;
+    }
+
+    /** A command the driver refused; a stale element (the page re-rendered) is worth another try. */
+    static final class WebDriverError extends RuntimeException {
+        WebDriverError(String message) {
+            super(message);
+        }
+
+        boolean stale() {
+            return getMessage().contains("stale element reference");
+        }
     }
 
     private String sessionPath(String rest) {
@@ -103,8 +114,18 @@ public final class Browser implements AutoCloseable {
                 Json.createObjectBuilder().add("text", text).build());
     }
 
+    /** Clicks the first match; the console re-renders its table, so a stale element is looked up again. */
     public void click(String css) throws Exception {
-        call("POST", sessionPath("/element/" + find(css) + "/click"), Json.createObjectBuilder().build());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call("POST", sessionPath("/element/" + find(css) + "/click"), Json.createObjectBuilder().build());
+                return;
+            } catch (WebDriverError e) {
+                if (!e.stale() || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The visible text of the first element matching {@code css}, or "" when there is none. */
