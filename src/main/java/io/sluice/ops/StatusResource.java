@@ -10,6 +10,7 @@ import io.sluice.upstream.UpstreamRequest;
 import io.sluice.upstream.UpstreamResponse;
 import io.sluice.web.ApiException;
 import io.sluice.web.JsonBodies;
+import io.sluice.web.JsonBody;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -74,6 +75,7 @@ public class StatusResource {
     @POST
     @Path("test-connection")
     @Consumes(MediaType.WILDCARD)
+    @JsonBody(ConnectionTestRequest.class)
     public ConnectionTest testConnection(InputStream body) {
         JsonValue v = JsonBodies.read(body);
         if (v.getValueType() != JsonValue.ValueType.OBJECT

@@ -5,6 +5,7 @@ import io.sluice.sources.Recovery;
 import io.sluice.sources.SourceState;
 import io.sluice.web.ApiException;
 import io.sluice.web.JsonBodies;
+import io.sluice.web.JsonBody;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,6 +42,7 @@ public class StreamsResource {
 
     @POST
     @Consumes(MediaType.WILDCARD) // editors do not always label their JSON; the parser decides
+    @JsonBody(StreamRegistration.class)
     public StreamCreated create(InputStream body, @Context HttpServletRequest request) {
         StreamSpec spec = new StreamRequestParser(settings).parse(JsonBodies.read(body));
         Stream stream = registry.register(spec);

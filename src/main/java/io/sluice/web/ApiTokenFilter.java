@@ -19,7 +19,7 @@ public class ApiTokenFilter implements ContainerRequestFilter {
     static final String MISSING =
             "API token required. Provide token via X-API-Token header or api_token query parameter.";
     static final String WRONG = "Invalid API token";
-    private static final Set<String> PUBLIC_PATHS = Set.of("health/live", "health/ready", "console");
+    private static final Set<String> PUBLIC_PATHS = Set.of("health/live", "health/ready", "console", "openapi.json");
 
     @Inject
     Settings settings;

@@ -2,6 +2,7 @@ package io.sluice.webhooks;
 
 import io.sluice.web.ApiException;
 import io.sluice.web.JsonBodies;
+import io.sluice.web.JsonBody;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -38,6 +39,7 @@ public class WebhooksResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
+    @JsonBody(WebhookRegistration.class)
     public Registered add(InputStream body) {
         WebhookSpec spec = WebhookRequestParser.parse(JsonBodies.read(body));
         dispatcher.register(spec);
