@@ -1,5 +1,6 @@
 package io.sluice.events;
 
+import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -16,5 +17,13 @@ public class Events {
     public void fire(SluiceEvent event) {
         bus.fire(event);
         bus.fireAsync(event);
+    }
+
+    @Inject
+    Event<Measured> measurements;
+
+    /** A timing for metrics; observers must be quick (this runs on the streaming thread). */
+    public void measured(Measured.Kind kind, Duration duration) {
+        measurements.fire(new Measured(kind, duration));
     }
 }

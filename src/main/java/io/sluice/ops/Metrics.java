@@ -1,5 +1,8 @@
 package io.sluice.ops;
 
+import java.time.Duration;
+import io.micrometer.core.instrument.Timer;
+import io.sluice.events.Measured;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,10 +50,23 @@ public class Metrics {
 
     private PrometheusMeterRegistry registry;
     private final Set<String> retryReasons = ConcurrentHashMap.newKeySet();
+    private Timer firstByte;
+    private Timer stall;
 
     @PostConstruct
     void start() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Histograms with fixed buckets, so instances can be aggregated in Prometheus.
+        firstByte = Timer.builder("sluice.player.first.byte")
+                .description("From a live player's request to its first byte")
+                .serviceLevelObjectives(ms(10), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500), ms(5000),
+                        ms(10000))
+                .register(registry);
+        stall = Timer.builder("sluice.upstream.stall")
+                .description("From a live upstream breaking under players to the recovered upstream's first byte")
+                .serviceLevelObjectives(ms(50), ms(250), ms(1000), ms(2500), ms(5000), ms(10000), ms(30000),
+                        ms(60000))
+                .register(registry);
         Gauge.builder("sluice.streams", streams, r -> r.all().size())
                 .description("Registered streams").register(registry);
         Gauge.builder("sluice.streams.active", streams, r -> r.all().stream().filter(s -> s.clientCount() > 0).count())
@@ -75,6 +91,11 @@ public class Metrics {
                 .description("Events dropped because a webhook queue was full").register(registry);
     }
 
+    void measured(@Observes Measured m) {
+        Timer t = m.kind() == Measured.Kind.FIRST_BYTE ? firstByte : stall;
+        t.record(m.duration());
+    }
+
     void observe(@Observes SluiceEvent e) {
         if (e instanceof StreamStarted) {
             count("sluice.streams.started", "Streams registered");
@@ -97,6 +118,10 @@ public class Metrics {
         } else if (e instanceof SourceMarkedInvalid) {
             count("sluice.sources.invalidated", "Sources marked invalid by a fail condition");
         }
+    }
+
+    private static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
     }
 
     private void count(String name, String description) {

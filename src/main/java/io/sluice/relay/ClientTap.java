@@ -44,6 +44,8 @@ final class ClientTap extends AsyncPlayerResponse {
     private final byte[] unfinishedPacket = new byte[TsRing.PACKET];
     private int unfinishedLength;
 
+    private final long createdNanos = System.nanoTime();
+    private boolean firstByteSeen;
     private volatile boolean started;
     private volatile boolean done;
     private volatile long pos;
@@ -213,6 +215,10 @@ final class ClientTap extends AsyncPlayerResponse {
                         }
                         int n = ring.contiguous(pos, limit, MAX_WRITE);
                         out.write(ring.array(), ring.indexOf(pos), n);
+                        if (!firstByteSeen) {
+                            firstByteSeen = true;
+                            relay.firstByte(System.nanoTime() - createdNanos);
+                        }
                         pos += n;
                         stream.served(client, n);
                         advanced = true;

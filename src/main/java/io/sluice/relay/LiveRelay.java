@@ -1,5 +1,6 @@
 package io.sluice.relay;
 
+import io.sluice.events.Measured;
 import io.sluice.streams.Stream;
 import io.sluice.streams.StreamKind;
 import io.sluice.sources.RecoveryEpisode;
@@ -47,6 +48,8 @@ final class LiveRelay {
     private ScheduledFuture<?> pendingRelease;
     /** The recovery episode in progress; null while the upstream is healthy. */
     private RecoveryEpisode episode;
+    /** When the upstream broke under playing players, for the stall histogram; 0 when not stalled. */
+    private long stalledSinceNanos;
 
     LiveRelay(Stream stream, boolean shared, LiveRelays owner) {
         this.stream = stream;
@@ -129,6 +132,10 @@ final class LiveRelay {
             return;
         }
         readerAdvanced(); // the leaver may have been the one holding the upstream back
+    }
+
+    void firstByte(long nanos) {
+        owner.measured(Measured.Kind.FIRST_BYTE, nanos);
     }
 
     /**
@@ -305,6 +312,10 @@ final class LiveRelay {
                 c.sawData = true;
                 state = State.STREAMING;
                 episode = null; // a success ends the recovery episode and resets its counters
+                if (stalledSinceNanos != 0) {
+                    owner.measured(Measured.Kind.STALL, System.nanoTime() - stalledSinceNanos);
+                    stalledSinceNanos = 0;
+                }
                 toStart = new ArrayList<>(taps);
             }
             while (src.hasRemaining()) {
@@ -362,6 +373,9 @@ final class LiveRelay {
             }
             // Players keep their connections: they see a pause while the upstream recovers (SPEC 9.3).
             state = State.RECOVERING;
+            if (c.sawData && stalledSinceNanos == 0) {
+                stalledSinceNanos = System.nanoTime();
+            }
             if (episode == null) {
                 episode = owner.recovery().newEpisode(stream.sources());
             }

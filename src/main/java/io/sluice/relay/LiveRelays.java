@@ -1,5 +1,8 @@
 package io.sluice.relay;
 
+import java.time.Duration;
+import io.sluice.events.Events;
+import io.sluice.events.Measured;
 import io.sluice.support.DaemonThreads;
 import io.sluice.config.Settings;
 import io.sluice.events.FailoverTriggered;
@@ -111,6 +114,13 @@ public class LiveRelays {
     /** Players moved to the live edge because they fell behind the ring, since start. */
     public long playerSkips() {
         return playerSkipsTotal.get();
+    }
+
+    @Inject
+    Events events;
+
+    void measured(Measured.Kind kind, long nanos) {
+        events.measured(kind, Duration.ofNanos(nanos));
     }
 
     void countSkip() {

@@ -65,6 +65,8 @@ class OpsIT extends SluiceIT {
             assertEquals(1.0, PrometheusText.value(m, "sluice_webhook_deliveries_total"));
             assertEquals(0.0, PrometheusText.value(m, "sluice_webhook_drops_total"));
             assertTrue(PrometheusText.value(m, "sluice_served_bytes_total") > 0);
+            assertEquals(3.0, PrometheusText.value(m, "sluice_player_first_byte_seconds_count"), "one per player");
+            assertEquals(3.0, PrometheusText.value(m, "sluice_player_first_byte_seconds_bucket{le=\"+Inf\"}"));
         } finally {
             players.forEach(Player::close);
         }
