@@ -6,17 +6,10 @@ cd "$(dirname "$0")/.."
 PORT="${BENCH_PORT:-18186}"
 OUT=target/bench
 mkdir -p "$OUT"
-mvn -q -B -DskipTests package test-compile
-javac -d "$OUT/classes" -cp target/test-classes bench/src/io/sluice/bench/GapBench.java
+. bench/lib.sh
 
-env -u PORT -u API_TOKEN STREAM_RETRY_ATTEMPTS=0 LIVE_CHUNK_TIMEOUT_SECONDS=1 \
-  mvn -q -B cargo:run -Ddev.port="$PORT" > "$OUT/sluice-gap.log" 2>&1 &
-MVN_PID=$!
-cleanup() { kill "$MVN_PID" 2>/dev/null || true; wait "$MVN_PID" 2>/dev/null || true; }
-trap cleanup EXIT
-for _ in $(seq 1 120); do
-  if curl -s -o /dev/null "http://127.0.0.1:$PORT/streams"; then break; fi
-  sleep 1
-done
+build_bench bench/src/io/sluice/bench/GapBench.java
+start_sluice "$PORT" "$OUT/sluice-gap.log" -u API_TOKEN STREAM_RETRY_ATTEMPTS=0 LIVE_CHUNK_TIMEOUT_SECONDS=1
+
 timeout 600 java ${BENCH_JAVA_OPTS:-} -cp "$OUT/classes:target/test-classes" io.sluice.bench.GapBench \
   "http://127.0.0.1:$PORT" | tee "$OUT/gap-report.txt"

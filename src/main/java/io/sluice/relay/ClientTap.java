@@ -3,7 +3,6 @@ package io.sluice.relay;
 import io.sluice.streams.Client;
 import io.sluice.streams.Stream;
 import io.sluice.support.AsyncPlayerResponse;
-import io.sluice.web.ServletProblems;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,7 +36,6 @@ final class ClientTap extends AsyncPlayerResponse {
     private TsRing ring;
     private boolean needsSync;
     private long stopAt = Long.MAX_VALUE;
-    private byte[] errorBody;
     /** A packet start in this player's output so far, or -1 when not known (not yet synced, or not TS). */
     private long packetBase = -1;
     /** The rest of the packet a skipped player was in the middle of: it gets whole packets, then the jump. */
@@ -111,8 +109,7 @@ final class ClientTap extends AsyncPlayerResponse {
             if (started || done) {
                 return;
             }
-            errorBody = ServletProblems.body(detail);
-            ServletProblems.head(response, status, errorBody.length);
+            prepareError(response, status, detail);
             started = true;
         }
         drain();
@@ -124,8 +121,7 @@ final class ClientTap extends AsyncPlayerResponse {
             if (started || done) {
                 return;
             }
-            errorBody = ServletProblems.body("This stream is HLS: " + playlistLocation);
-            ServletProblems.head(response, HttpServletResponse.SC_FOUND, errorBody.length);
+            prepareError(response, HttpServletResponse.SC_FOUND, "This stream is HLS: " + playlistLocation);
             response.setHeader("Location", playlistLocation);
             started = true;
         }
@@ -183,12 +179,8 @@ final class ClientTap extends AsyncPlayerResponse {
                 return;
             }
             try {
-                if (errorBody != null) {
-                    if (out.isReady()) {
-                        out.write(errorBody);
-                        errorBody = null;
-                        complete = true;
-                    }
+                if (hasPendingError()) {
+                    complete = writePendingError(out);
                 } else {
                     while (true) {
                         if (!out.isReady()) {

@@ -8,7 +8,6 @@ import io.sluice.upstream.UpstreamFailureException;
 import io.sluice.upstream.UpstreamRequest;
 import io.sluice.upstream.UpstreamResponse;
 import io.sluice.support.AsyncPlayerResponse;
-import io.sluice.web.ServletProblems;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
@@ -80,7 +79,6 @@ public final class PassThrough extends AsyncPlayerResponse {
      * can still be answered with an error status. */
     private UpstreamResponse pendingHead;
     private boolean upstreamEnded;
-    private byte[] errorBody;
     private long bytesWritten;
     /** Absolute offset of the next upstream byte, or -1 when unknown (then no resume). */
     private long nextOffset = -1;
@@ -133,12 +131,8 @@ public final class PassThrough extends AsyncPlayerResponse {
                 return;
             }
             try {
-                if (errorBody != null) {
-                    if (out.isReady()) {
-                        out.write(errorBody);
-                        errorBody = null;
-                        complete = true;
-                    }
+                if (hasPendingError()) {
+                    complete = writePendingError(out);
                 } else if (headSent) {
                     if (pendingHead != null && (!queue.isEmpty() || upstreamEnded)) {
                         applyHead(pendingHead);
@@ -229,8 +223,7 @@ public final class PassThrough extends AsyncPlayerResponse {
                 queue.clear();
                 buffered = 0;
                 pendingHead = null;
-                errorBody = ServletProblems.body(f.message());
-                ServletProblems.head(response, f.playerStatus(), errorBody.length);
+                prepareError(response, f.playerStatus(), f.message());
                 headSent = true;
                 errorAnswer = true;
             } else {
@@ -263,8 +256,7 @@ public final class PassThrough extends AsyncPlayerResponse {
             if (finished.get() || headSent) {
                 return;
             }
-            errorBody = ServletProblems.body(f.message());
-            ServletProblems.head(response, f.playerStatus(), errorBody.length);
+            prepareError(response, f.playerStatus(), f.message());
             headSent = true;
         }
         drain();
