@@ -13,7 +13,6 @@ import io.sluice.webhooks.WebhookStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
-import java.util.Comparator;
 import java.util.List;
 
 /** The figures behind the stats routes, read from the live objects (no placeholders). */
@@ -53,7 +52,7 @@ public class ProxyStats {
     }
 
     public List<StreamStats> streams() {
-        return registry.all().stream().sorted(Comparator.comparing(Stream::createdAt)).map(Stream::stats).toList();
+        return registry.oldestFirst().stream().map(Stream::stats).toList();
     }
 
     public List<ClientStats> clients() {

@@ -4,7 +4,6 @@ import io.sluice.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +31,9 @@ public class MetadataQueries {
     public List<Stream> matching(String field, String value, boolean activeOnly) {
         require("field", field);
         require("value", value);
-        return registry.all().stream()
+        return registry.oldestFirst().stream()
                 .filter(s -> value.equals(s.spec().metadata().get(field)))
                 .filter(s -> !activeOnly || s.clientCount() > 0)
-                .sorted(Comparator.comparing(Stream::createdAt))
                 .toList();
     }
 

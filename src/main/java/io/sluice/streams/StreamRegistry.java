@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,6 +53,11 @@ public class StreamRegistry {
 
     public Collection<Stream> all() {
         return streams.values();
+    }
+
+    /** Every stream, oldest registration first: the order lists and "oldest" limits use. */
+    public List<Stream> oldestFirst() {
+        return streams.values().stream().sorted(Comparator.comparing(Stream::createdAt)).toList();
     }
 
     /** Removes the stream; its relays observe the event and close their players and upstreams. */

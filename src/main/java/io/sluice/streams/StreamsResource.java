@@ -21,7 +21,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,9 +57,7 @@ public class StreamsResource {
 
     @GET
     public StreamList list() {
-        var stats = registry.all().stream()
-                .sorted(Comparator.comparing(Stream::createdAt))
-                .map(Stream::stats).toList();
+        var stats = registry.oldestFirst().stream().map(Stream::stats).toList();
         return new StreamList(stats, stats.size());
     }
 
