@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Real players and a real browser for the integration tests: ffmpeg decodes streams through Sluice, and
-# headless Chromium (driven through chromedriver) uses the console. `mvn verify` runs this first: it installs
+# Real players, a real browser and a real Redis for the integration tests: ffmpeg decodes streams through
+# Sluice, headless Chromium (driven through chromedriver) uses the console, and the tests start their own
+# redis-server on loopback for STORE=redis (nothing is started as a system service). `mvn verify` runs this first: it installs
 # Debian's packages when they are missing and we may install them, else it says what to install.
 set -euo pipefail
 need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -8,6 +8,11 @@
 # URL players are given in playlists when Sluice sits behind a reverse proxy.
 # export PUBLIC_BASE_URL=https://tv.example.org
 
+# Several instances, or restarts that keep every stream and webhook: keep them in Redis.
+# export STORE=redis
+# export REDIS_URL=redis://:password@redis.internal:6379/0
+# export SEGMENT_SIGNING_KEY=same-value-on-every-instance
+
 # Live relay memory: one ring of RELAY_BUFFER_BYTES per live stream with players (default 2 MiB).
 # export RELAY_BUFFER_BYTES=2097152
 

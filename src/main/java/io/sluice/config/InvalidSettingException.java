@@ -8,6 +8,8 @@ public class InvalidSettingException extends RuntimeException {
 
     private static String quote(String setting, String value) {
         // Never echo a secret back into a log line.
-        return setting.equals("API_TOKEN") || setting.equals("SEGMENT_SIGNING_KEY") ? "<hidden>" : "'" + value + "'";
+        // REDIS_URL may carry a password.
+        return setting.equals("API_TOKEN") || setting.equals("SEGMENT_SIGNING_KEY") || setting.equals("REDIS_URL")
+                ? "<hidden>" : "'" + value + "'";
     }
 }

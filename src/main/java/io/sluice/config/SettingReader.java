@@ -50,6 +50,22 @@ final class SettingReader {
         });
     }
 
+    /** A Redis server: {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS. */
+    Optional<URI> optionalRedisUrl(String name) {
+        return raw(name).map(v -> {
+            try {
+                URI u = new URI(v);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("redis") || scheme.equals("rediss")) && u.getHost() != null) {
+                    return u;
+                }
+            } catch (Exception e) {
+                // reported below
+            }
+            throw new InvalidSettingException(name, v, "a redis:// or rediss:// URL with a host");
+        });
+    }
+
     /** One of {@code allowed}, case-insensitive. */
     String choice(String name, String fallback, String... allowed) {
         return raw(name).map(v -> {

@@ -38,6 +38,9 @@ public record Settings(
         int webhookQueueSize,
         Duration webhookRetryBaseDelay,
         String store,
+        Optional<java.net.URI> redisUrl,
+        Duration storeTimeout,
+        Duration storeSyncInterval,
         int providerMaxConnections,
         String providerLimitPolicy,
         boolean metricsPublic,
@@ -56,7 +59,14 @@ public record Settings(
     }
 
     public static Settings from(UnaryOperator<String> lookup) {
-        SettingReader r = new SettingReader(lookup);
+        Settings s = read(new SettingReader(lookup));
+        if (s.store().equals("redis") && s.redisUrl().isEmpty()) {
+            throw new InvalidSettingException("REDIS_URL", "", "a redis:// URL, because STORE=redis");
+        }
+        return s;
+    }
+
+    private static Settings read(SettingReader r) {
         return new Settings(
                 r.optionalText("API_TOKEN"),
                 r.path("ROOT_PATH", "/m3u-proxy"),
@@ -86,7 +96,10 @@ public record Settings(
                 r.seconds("FAILOVER_RESOLVER_TIMEOUT", 10, 0.1, 120),
                 r.integer("WEBHOOK_QUEUE_SIZE", 10_000, 10, 1_000_000),
                 r.seconds("WEBHOOK_RETRY_BASE_DELAY", 1.0, 0.01, 60),
-                r.choice("STORE", "memory", "memory"),
+                r.choice("STORE", "memory", "memory", "redis"),
+                r.optionalRedisUrl("REDIS_URL"),
+                r.seconds("STORE_TIMEOUT", 1, 0.05, 30),
+                r.seconds("STORE_SYNC_INTERVAL", 2, 0.1, 300),
                 r.integer("PROVIDER_MAX_CONNECTIONS", 0, 0, 100_000),
                 r.choice("PROVIDER_LIMIT_POLICY", "reject", "reject", "stop_oldest"),
                 r.bool("METRICS_PUBLIC", false),
@@ -102,6 +115,7 @@ public record Settings(
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", liveChunkTimeout=" + liveChunkTimeout + ", retryAttempts=" + retryAttempts
                 + ", streamTimeout=" + streamTimeout + ", sharedUpstream=" + sharedUpstream
-                + ", relayBufferBytes=" + relayBufferBytes + "]";
+                + ", relayBufferBytes=" + relayBufferBytes
+                + ", store=" + store + (redisUrl.isPresent() ? " at " + redisUrl.get().getHost() : "") + "]";
     }
 }

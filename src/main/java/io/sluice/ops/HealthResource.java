@@ -1,5 +1,6 @@
 package io.sluice.ops;
 
+import io.sluice.store.Store;
 import io.sluice.upstream.UpstreamClient;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,8 @@ public class HealthResource {
     ProxyStats stats;
     @Inject
     UpstreamClient upstream;
+    @Inject
+    Store store;
 
     public record Check(String name, String status) {
     }
@@ -45,14 +48,18 @@ public class HealthResource {
         return new Status("UP", List.of(new Check("sluice", "UP")));
     }
 
-    /** Ready when the settings loaded (else the application would not run), the upstream client runs and the store answers. */
+    /**
+     * Ready when the settings loaded (else the application would not run), the upstream client runs and the store
+     * answers (one PING, bounded by {@code STORE_TIMEOUT}, for Redis). A balancer then sends no new streams to an
+     * instance that could not keep their registration.
+     */
     @GET
     @Path("ready")
     public Response ready() {
         List<Check> checks = List.of(
                 new Check("settings", "UP"),
                 new Check("upstream-client", upstream.isRunning() ? "UP" : "DOWN"),
-                new Check("store", "UP")); // the in-memory store cannot be unreachable
+                new Check("store", store.reachable() ? "UP" : "DOWN"));
         boolean up = checks.stream().allMatch(c -> c.status().equals("UP"));
         return Response.status(up ? 200 : 503).entity(new Status(up ? "UP" : "DOWN", checks)).build();
     }

@@ -53,6 +53,9 @@ public class Metrics {
     private Timer firstByte;
     private Timer stall;
 
+    @Inject
+    io.sluice.store.StoreSync storeSync;
+
     @PostConstruct
     void start() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -75,6 +78,9 @@ public class Metrics {
                 .description("Player sessions").register(registry);
         Gauge.builder("sluice.upstream.connections", relays, LiveRelays::openUpstreams)
                 .description("Live upstream connections open").register(registry);
+        Gauge.builder("sluice.store.up", storeSync, s -> s.storeUp() ? 1 : 0)
+                .description("1 when the last look at the store succeeded (always 1 for the memory store)")
+                .register(registry);
         FunctionCounter.builder("sluice.served", streams, StreamRegistry::bytesServedTotal).baseUnit("bytes")
                 .description("Bytes sent to players").register(registry);
         FunctionCounter.builder("sluice.player.skips", relays, LiveRelays::playerSkips)

@@ -12,6 +12,7 @@ import io.sluice.streams.Stream;
 import io.sluice.streams.StreamRegistry;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import io.sluice.upstream.UpstreamClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -94,9 +95,13 @@ public class LiveRelays {
         if (!"stop_oldest".equals(settings.providerLimitPolicy())) {
             return false;
         }
-        sameHost.stream().map(LiveRelay::stream).min(java.util.Comparator.comparing(Stream::createdAt))
-                .ifPresent(oldest -> registry.stop(oldest.id(), "provider_limit"));
-        return true;
+        Optional<Stream> oldest = sameHost.stream().map(LiveRelay::stream).min(java.util.Comparator.comparing(Stream::createdAt));
+        try {
+            oldest.ifPresent(o -> registry.stop(o.id(), "provider_limit"));
+            return true;
+        } catch (io.sluice.store.StoreUnavailableException e) {
+            return false; // the oldest stream could not be stopped for good, so the limit stands
+        }
     }
 
     private static String hostOf(Stream s) {

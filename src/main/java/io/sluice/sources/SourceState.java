@@ -91,6 +91,19 @@ public final class SourceState {
         return true;
     }
 
+    /**
+     * A lock kept in the store from before a restart (or made by another instance): taken only while the stream is
+     * on the source it was made from.
+     */
+    public synchronized boolean restoreLock(String entryUrl, String backendUrl) {
+        if (!sticky || lockedUrl != null || backendUrl == null || !sources.get(index).equals(entryUrl)) {
+            return false;
+        }
+        lockedUrl = backendUrl;
+        lockedAt = Instant.now();
+        return true;
+    }
+
     /** Drops the lock; returns the backend it pointed at, if any. */
     public synchronized Optional<String> unlock() {
         String old = lockedUrl;

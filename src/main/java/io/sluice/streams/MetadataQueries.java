@@ -69,8 +69,12 @@ public class MetadataQueries {
                 skipped.add(new Skipped(s.id(), "has_active_clients"));
                 continue;
             }
-            if (registry.stop(s.id(), REASON_BULK)) {
-                deleted.add(s.id());
+            try {
+                if (registry.stop(s.id(), REASON_BULK)) {
+                    deleted.add(s.id());
+                }
+            } catch (io.sluice.store.StoreUnavailableException e) {
+                skipped.add(new Skipped(s.id(), "store_unavailable"));
             }
         }
         return new BulkStop(deleted, deleted.size(), skipped);

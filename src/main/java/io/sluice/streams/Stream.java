@@ -12,8 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Stream {
     private final String id;
     private volatile StreamSpec spec;
-    private final Instant createdAt = Instant.now();
-    private volatile Instant lastAccess = createdAt;
+    private final Instant createdAt;
+    private volatile Instant lastAccess;
+    /**
+     * {@link System#nanoTime()} when the store last confirmed this stream, or {@link #WRITING} while a write is
+     * under way: the sync must not take a stream written after its snapshot for one removed elsewhere.
+     */
+    private volatile long storedAt;
+    private static final long WRITING = Long.MAX_VALUE;
     private final AtomicLong bytesServed = new AtomicLong();
     private final AtomicLong segmentsServed = new AtomicLong();
     private final AtomicLong errorCount = new AtomicLong();
@@ -22,8 +28,11 @@ public final class Stream {
 
     private final java.util.concurrent.atomic.LongAdder allStreamsBytes;
 
-    Stream(StreamSpec spec, java.util.concurrent.atomic.LongAdder allStreamsBytes) {
+    Stream(StreamSpec spec, Instant createdAt, java.util.concurrent.atomic.LongAdder allStreamsBytes) {
         this.allStreamsBytes = allStreamsBytes;
+        this.createdAt = createdAt;
+        this.lastAccess = createdAt;
+        this.storedAt = WRITING;
         this.id = spec.id();
         this.spec = spec;
         this.sources = sourcesOf(spec);
@@ -65,6 +74,20 @@ public final class Stream {
 
     void replaceMetadata(Map<String, String> metadata) {
         this.spec = spec.withMetadata(metadata);
+    }
+
+    void writing() {
+        storedAt = WRITING;
+    }
+
+    void stored(long nanos) {
+        storedAt = nanos;
+    }
+
+    /** True when the store confirmed this stream before {@code nanos} and no write is under way. */
+    boolean storedBefore(long nanos) {
+        long at = storedAt;
+        return at != WRITING && at - nanos < 0;
     }
 
     public Instant createdAt() {

@@ -3,52 +3,112 @@ package io.sluice.streams;
 import io.sluice.events.Events;
 import io.sluice.events.StreamStarted;
 import io.sluice.events.StreamStopped;
+import io.sluice.store.Bucket;
+import io.sluice.store.Documents;
+import io.sluice.store.Store;
+import io.sluice.store.StoreReplica;
+import io.sluice.store.StoreUnavailableException;
+import io.sluice.store.Tombstones;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 
-/** Every registered stream, by id. Registration is atomic per id: concurrent identical requests make one stream. */
+/**
+ * Every registered stream, by id. Registration is atomic per id: concurrent identical requests make one stream.
+ * The store keeps what was registered (SPEC 14): a change answers only once the store has it, and with a shared
+ * store this instance takes in what other instances registered or removed.
+ */
 @ApplicationScoped
-public class StreamRegistry {
+public class StreamRegistry implements StoreReplica {
+    /** Why a stream stops here when another instance removed it from the shared store. */
+    public static final String REASON_REMOVED_ELSEWHERE = "removed_by_another_instance";
+    private static final Pattern STREAM_ID = Pattern.compile("[0-9a-f]{32}");
+
     @Inject
     Events events;
+    @Inject
+    Store store;
 
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
+    /** Streams stopped here since the last sync pass began: a pass that read them before must not bring them back. */
+    private final ConcurrentHashMap<String, Long> stoppedAt = new ConcurrentHashMap<>();
     /** Bytes served to players since start, including streams since removed. */
-    private final java.util.concurrent.atomic.LongAdder bytesServed = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder bytesServed = new LongAdder();
+
+    /** What the store keeps of a stream. */
+    public record StoredStream(StreamSpec spec, Instant createdAt) {
+    }
 
     public long bytesServedTotal() {
         return bytesServed.sum();
     }
 
+    /** Registers or updates; throws {@link StoreUnavailableException} (and changes nothing new) when the store cannot keep it. */
     public Stream register(StreamSpec spec) {
         boolean[] created = {false};
         Stream stream = streams.compute(spec.id(), (id, old) -> {
             if (old == null) {
                 created[0] = true;
-                return new Stream(spec, bytesServed);
+                return new Stream(spec, Instant.now(), bytesServed);
             }
-            // A running stream keeps its sources for its players; only its labels change.
-            if (old.clientCount() > 0) {
-                old.replaceMetadata(spec.metadata());
-            } else {
-                old.replaceSpec(spec);
-            }
+            old.writing();
+            update(old, spec);
             return old;
         });
+        try {
+            Tombstones.clear(store, Bucket.STREAMS, stream.id());
+            keep(stream);
+        } catch (StoreUnavailableException e) {
+            if (created[0]) {
+                streams.remove(stream.id(), stream);
+            } else {
+                stream.stored(System.nanoTime()); // it was stored before this attempt
+            }
+            throw e;
+        }
         if (created[0]) {
             events.fire(new StreamStarted(stream.id(), spec.url(), spec.kind().apiName(), Instant.now()));
         }
         return stream;
     }
 
+    private void keep(Stream stream) {
+        store.put(Bucket.STREAMS, stream.id(), Documents.write(new StoredStream(stream.spec(), stream.createdAt())));
+        stream.stored(System.nanoTime());
+    }
+
+    /** A running stream keeps its sources for its players; only its labels change. */
+    private static void update(Stream old, StreamSpec spec) {
+        if (old.clientCount() > 0) {
+            old.replaceMetadata(spec.metadata());
+        } else {
+            old.replaceSpec(spec);
+        }
+    }
+
+    /** The stream, also when another instance sharing the store registered it a moment ago. */
     public Optional<Stream> find(String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(streams.get(id));
+        if (id == null) {
+            return Optional.empty();
+        }
+        Stream local = streams.get(id);
+        if (local != null || !store.shared() || !STREAM_ID.matcher(id).matches()) {
+            return Optional.ofNullable(local);
+        }
+        long before = System.nanoTime();
+        try {
+            return store.get(Bucket.STREAMS, id).flatMap(doc -> takeIn(id, doc, before));
+        } catch (StoreUnavailableException e) {
+            return Optional.empty(); // as unknown: the player gets a 404 rather than a wait
+        }
     }
 
     public Collection<Stream> all() {
@@ -60,13 +120,89 @@ public class StreamRegistry {
         return streams.values().stream().sorted(Comparator.comparing(Stream::createdAt)).toList();
     }
 
-    /** Removes the stream; its relays observe the event and close their players and upstreams. */
+    /**
+     * Removes the stream; its relays observe the event and close their players and upstreams. Throws
+     * {@link StoreUnavailableException}, leaving the stream running, when the store cannot forget it.
+     */
     public boolean stop(String id, String reason) {
-        Stream removed = streams.remove(id);
-        if (removed == null) {
+        Stream s = streams.get(id);
+        if (s == null) {
             return false;
+        }
+        Tombstones.mark(store, Bucket.STREAMS, id);
+        store.remove(Bucket.STREAMS, id);
+        if (!streams.remove(id, s)) {
+            return false;
+        }
+        if (store.shared()) {
+            stoppedAt.put(id, System.nanoTime());
         }
         events.fire(new StreamStopped(id, reason, Instant.now()));
         return true;
+    }
+
+    @Override
+    public void refresh(Store from, long snapshotStart) {
+        Map<String, String> stored = from.all(Bucket.STREAMS);
+        stored.forEach((id, doc) -> {
+            Stream local = streams.get(id);
+            if (local == null) {
+                takeIn(id, doc, snapshotStart);
+            } else if (local.storedBefore(snapshotStart)) {
+                Documents.read(doc, StoredStream.class).ifPresent(s -> {
+                    if (!s.spec().withKind(local.spec().kind()).equals(local.spec())) {
+                        update(local, s.spec()); // changed through another instance
+                    }
+                });
+            }
+        });
+        Map<String, String> removed = from.all(Bucket.REMOVED); // read after the streams: see Tombstones
+        for (Stream local : streams.values()) {
+            if (stored.containsKey(local.id()) || !local.storedBefore(snapshotStart)) {
+                continue;
+            }
+            if (!Tombstones.removed(removed, Bucket.STREAMS, local.id())) {
+                keep(local); // the store lost it (Redis restarted empty): this instance still knows it
+            } else if (streams.remove(local.id(), local)) {
+                events.fire(new StreamStopped(local.id(), REASON_REMOVED_ELSEWHERE, Instant.now()));
+            }
+        }
+        stoppedAt.values().removeIf(at -> at - snapshotStart < 0); // later passes read after these stops
+    }
+
+    /**
+     * A stream another instance registered (or this one before a restart) starts living here; no event, it is not
+     * new. {@code readAt} is when the document was read: a stop here after it wins.
+     */
+    private Optional<Stream> takeIn(String id, String doc, long readAt) {
+        if (stoppedAt.getOrDefault(id, readAt) - readAt > 0) {
+            return Optional.empty();
+        }
+        return Documents.read(doc, StoredStream.class)
+                .filter(s -> s.spec() != null && s.spec().id().equals(id))
+                .map(s -> {
+                    Stream existing = streams.get(id);
+                    if (existing != null) {
+                        return existing;
+                    }
+                    Stream fresh = new Stream(s.spec(), s.createdAt() != null ? s.createdAt() : Instant.now(), bytesServed);
+                    fresh.stored(readAt);
+                    restoreStickyLock(fresh);
+                    Stream raced = streams.putIfAbsent(id, fresh);
+                    return raced != null ? raced : fresh;
+                });
+    }
+
+    private void restoreStickyLock(Stream stream) {
+        if (!stream.spec().useStickySession()) {
+            return;
+        }
+        try {
+            store.get(Bucket.STICKY_LOCKS, stream.id())
+                    .flatMap(doc -> Documents.read(doc, StickyLocks.StoredLock.class))
+                    .ifPresent(lock -> stream.sources().restoreLock(lock.entryUrl(), lock.lockedUrl()));
+        } catch (StoreUnavailableException e) {
+            // The lock is found again at the next redirect.
+        }
     }
 }

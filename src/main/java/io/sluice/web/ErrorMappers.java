@@ -86,6 +86,15 @@ public final class ErrorMappers {
         }
     }
 
+    /** The store did not keep the change, so nothing changed: the caller may try again. */
+    @Provider
+    public static class StoreDown implements ExceptionMapper<io.sluice.store.StoreUnavailableException> {
+        @Override
+        public Response toResponse(io.sluice.store.StoreUnavailableException e) {
+            return Problems.of(503, "Store unavailable: nothing was changed; try again");
+        }
+    }
+
     @Provider
     public static class Unexpected implements ExceptionMapper<RuntimeException> {
         @Override

@@ -3,6 +3,12 @@ package io.sluice.webhooks;
 import io.sluice.support.DaemonThreads;
 import io.sluice.config.Settings;
 import io.sluice.events.SluiceEvent;
+import io.sluice.store.Bucket;
+import io.sluice.store.Documents;
+import io.sluice.store.Store;
+import io.sluice.store.StoreReplica;
+import io.sluice.store.StoreUnavailableException;
+import io.sluice.store.Tombstones;
 import io.sluice.upstream.UpstreamClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -24,16 +30,25 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Delivers events to webhooks. The observer only hands the event to one intake thread (a bounded queue, in
  * firing order), which builds the payload once and queues it per webhook; sending is asynchronous HTTP, so
- * no thread waits on a webhook, and no stream or other webhook waits on a slow one.
+ * no thread waits on a webhook, and no stream or other webhook waits on a slow one. Registrations are kept in the
+ * store: they survive a restart, and every instance sharing the store delivers to them.
  */
 @ApplicationScoped
-public class WebhookDispatcher {
+public class WebhookDispatcher implements StoreReplica {
+    private static final long WRITING = Long.MAX_VALUE;
+
     @Inject
     Settings settings;
     @Inject
     UpstreamClient client;
+    @Inject
+    Store store;
 
     private final ConcurrentHashMap<String, Webhook> hooks = new ConcurrentHashMap<>();
+    /** When the store last confirmed each webhook ({@link System#nanoTime()}), or {@link #WRITING}. */
+    private final ConcurrentHashMap<String, Long> storedAt = new ConcurrentHashMap<>();
+    /** Webhooks removed here since the last sync pass began: a pass that read them before must not bring them back. */
+    private final ConcurrentHashMap<String, Long> removedAt = new ConcurrentHashMap<>();
     private final AtomicLong intakeDropped = new AtomicLong();
     final AtomicLong deliveredTotal = new AtomicLong();
     final AtomicLong failedTotal = new AtomicLong();
@@ -81,20 +96,86 @@ public class WebhookDispatcher {
         }
     }
 
-    /** Registers or replaces the webhook for its URL. */
+    /** Registers or replaces the webhook for its URL, once the store has it (else throws, and nothing changes). */
     public void register(WebhookSpec spec) {
+        String url = spec.url();
+        storedAt.put(url, WRITING);
+        try {
+            Tombstones.clear(store, Bucket.WEBHOOKS, url);
+            store.put(Bucket.WEBHOOKS, url, Documents.write(spec));
+        } catch (StoreUnavailableException e) {
+            if (hooks.containsKey(url)) {
+                storedAt.put(url, System.nanoTime()); // the earlier registration stands, as stored before
+            } else {
+                storedAt.remove(url);
+            }
+            throw e;
+        }
+        storedAt.put(url, System.nanoTime());
+        install(spec);
+    }
+
+    private void install(WebhookSpec spec) {
         Webhook old = hooks.put(spec.url(), new Webhook(spec, this, settings.webhookQueueSize()));
         if (old != null) {
             old.close();
         }
     }
 
+    /** Removes the webhook here and from the store; throws, leaving it registered, when the store cannot. */
     public boolean remove(String url) {
+        if (!hooks.containsKey(url)) {
+            return false;
+        }
+        Tombstones.mark(store, Bucket.WEBHOOKS, url);
+        store.remove(Bucket.WEBHOOKS, url);
+        if (store.shared()) {
+            removedAt.put(url, System.nanoTime());
+        }
+        return uninstall(url);
+    }
+
+    private boolean uninstall(String url) {
+        storedAt.remove(url);
         Webhook old = hooks.remove(url);
         if (old != null) {
             old.close();
         }
         return old != null;
+    }
+
+    /** Takes in webhooks registered, changed or removed through other instances. */
+    @Override
+    public void refresh(Store from, long snapshotStart) {
+        var stored = from.all(Bucket.WEBHOOKS);
+        stored.forEach((url, doc) -> Documents.read(doc, WebhookSpec.class).ifPresent(spec -> {
+            Webhook mine = hooks.get(url);
+            boolean removedSince = removedAt.getOrDefault(url, snapshotStart) - snapshotStart > 0;
+            boolean fresh = mine == null && !removedSince;
+            boolean changed = mine != null && confirmedBefore(url, snapshotStart) && !mine.spec().equals(spec);
+            if (url.equals(spec.url()) && (fresh || changed)) {
+                storedAt.put(url, snapshotStart);
+                install(spec);
+            }
+        }));
+        var removed = from.all(Bucket.REMOVED); // read after the webhooks: see Tombstones
+        for (Webhook mine : hooks.values()) {
+            String url = mine.spec().url();
+            if (stored.containsKey(url) || !confirmedBefore(url, snapshotStart)) {
+                continue;
+            }
+            if (Tombstones.removed(removed, Bucket.WEBHOOKS, url)) {
+                uninstall(url);
+            } else {
+                from.put(Bucket.WEBHOOKS, url, Documents.write(mine.spec())); // the store lost it: write it back
+            }
+        }
+        removedAt.values().removeIf(at -> at - snapshotStart < 0); // later passes read after these removals
+    }
+
+    private boolean confirmedBefore(String url, long nanos) {
+        Long at = storedAt.get(url);
+        return at != null && at != WRITING && at - nanos < 0;
     }
 
     /** Sends a test event to one webhook now, outside its queue. */

@@ -53,12 +53,32 @@ class SettingsTest {
             "DEFAULT_CONNECTION_TIMEOUT, 0",
             "ROOT_PATH, no-slash",
             "PUBLIC_BASE_URL, ftp://x",
-            "RELAY_BUFFER_BYTES, 10"
+            "RELAY_BUFFER_BYTES, 10",
+            "STORE, postgres",
+            "STORE, redis",
+            "REDIS_URL, http://127.0.0.1:6379",
+            "REDIS_URL, redis:///no-host",
+            "STORE_TIMEOUT, 0",
+            "STORE_SYNC_INTERVAL, never"
     })
     void invalidValueStopsStartupNamingTheSetting(String name, String value) {
         InvalidSettingException e = assertThrows(InvalidSettingException.class,
                 () -> Settings.from(Map.of(name, value)::get));
         assertTrue(e.getMessage().contains(name), e.getMessage());
+    }
+
+    @Test
+    void theRedisStoreNeedsAUrlAndNeverPrintsItsPassword() {
+        Settings s = Settings.from(Map.of("STORE", "redis", "REDIS_URL", "redis://:pw-123@cache.internal:6380/2")::get);
+        assertEquals("redis", s.store());
+        assertEquals("cache.internal", s.redisUrl().orElseThrow().getHost());
+        assertEquals(Duration.ofSeconds(1), s.storeTimeout());
+        assertEquals(Duration.ofSeconds(2), s.storeSyncInterval());
+        assertFalse(s.toString().contains("pw-123"));
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> Settings.from(Map.of("REDIS_URL", "mysql://u:pw-123@db")::get));
+        assertFalse(e.getMessage().contains("pw-123"), e.getMessage());
+        assertEquals("memory", Settings.from(name -> null).store());
     }
 
     @Test

@@ -54,7 +54,11 @@ abstract class SluiceIT {
             Map.entry("WEBHOOK_QUEUE_SIZE", "10000"),
             Map.entry("WEBHOOK_RETRY_BASE_DELAY", "1.0"),
             Map.entry("PROVIDER_MAX_CONNECTIONS", "0"),
-            Map.entry("PROVIDER_LIMIT_POLICY", "reject"));
+            Map.entry("PROVIDER_LIMIT_POLICY", "reject"),
+            Map.entry("STORE", "memory"),
+            Map.entry("REDIS_URL", ""),
+            Map.entry("STORE_TIMEOUT", "1"),
+            Map.entry("STORE_SYNC_INTERVAL", "2"));
 
     /**
      * The WAR that {@code mvn package} built, deployed with the base settings and {@code overrides}. Every setting
@@ -65,6 +69,11 @@ abstract class SluiceIT {
         overrides.forEach(System::setProperty);
         String war = System.getProperty("it.war", "target/sluice.war");
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(war));
+    }
+
+    /** The same WAR under another name, so that several instances can run side by side (context {@code /name}). */
+    static WebArchive war(String name, Map<String, String> overrides) {
+        return ShrinkWrap.create(WebArchive.class, name + ".war").merge(war(overrides));
     }
 
     @BeforeEach

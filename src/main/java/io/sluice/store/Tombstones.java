@@ -1,0 +1,46 @@
+package io.sluice.store;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Marks of removal. An entry missing from a shared store means one of two things: another instance removed it,
+ * or Redis lost its data (a restart without persistence). Only the first may stop a stream everywhere; in the
+ * second case the instances that still hold the entry write it back. A removal therefore leaves a mark first,
+ * kept for {@link #KEPT}; an instance cut off from the store for longer may bring a removed entry back.
+ */
+public final class Tombstones {
+    public static final Duration KEPT = Duration.ofHours(1);
+
+    private Tombstones() {
+    }
+
+    /** Marks the removal; call before removing the entry, so the entry is never missing without its mark. */
+    public static void mark(Store store, Bucket bucket, String key) {
+        store.put(Bucket.REMOVED, bucket.key() + ":" + key, Long.toString(System.currentTimeMillis()));
+    }
+
+    /** A new registration under the key: the old removal no longer applies. */
+    public static void clear(Store store, Bucket bucket, String key) {
+        store.remove(Bucket.REMOVED, bucket.key() + ":" + key);
+    }
+
+    /** Whether {@code key} was removed, given all marks as read by {@link Store#all(Bucket)}. */
+    public static boolean removed(Map<String, String> marks, Bucket bucket, String key) {
+        return marks.containsKey(bucket.key() + ":" + key);
+    }
+
+    /** Forgets marks older than {@link #KEPT}. */
+    public static void prune(Store store, Map<String, String> marks) {
+        long oldest = System.currentTimeMillis() - KEPT.toMillis();
+        marks.forEach((key, millis) -> {
+            try {
+                if (Long.parseLong(millis) < oldest) {
+                    store.remove(Bucket.REMOVED, key);
+                }
+            } catch (NumberFormatException e) {
+                store.remove(Bucket.REMOVED, key);
+            }
+        });
+    }
+}
