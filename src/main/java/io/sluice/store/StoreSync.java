@@ -4,6 +4,7 @@ import io.sluice.config.Settings;
 import io.sluice.support.DaemonThreads;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
@@ -47,10 +48,20 @@ public class StoreSync {
         return !outage;
     }
 
+    /** Before any bean goes (the store among them), so that no pass meets a closed store and reports an outage. */
+    void beforeShutdown(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
+        stop();
+    }
+
     @PreDestroy
     void stop() {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                timer.awaitTermination(2, TimeUnit.SECONDS); // a pass under way ends within STORE_TIMEOUT or so
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
