@@ -2,7 +2,6 @@ package io.sluice.store;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import jakarta.json.bind.JsonbException;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -22,7 +21,7 @@ public final class Documents {
     public static <T> Optional<T> read(String document, Class<T> type) {
         try {
             return Optional.ofNullable(JSONB.fromJson(document, type));
-        } catch (JsonbException | IllegalArgumentException e) {
+        } catch (RuntimeException e) { // JsonbException, or a record's own checks failing on a strange document
             // Written by another version, or by hand: keeping the rest running matters more than this entry.
             LOG.warning(() -> "Skipping a stored " + type.getSimpleName() + " that does not read: " + e.getMessage());
             return Optional.empty();

@@ -26,6 +26,12 @@ public final class MemoryStore implements Store {
     }
 
     @Override
+    public boolean restore(Bucket bucket, String key, String document) {
+        // Nothing is ever lost from memory and no one else removes: only "absent" matters.
+        return buckets.get(bucket).putIfAbsent(key, document) == null;
+    }
+
+    @Override
     public Optional<String> get(Bucket bucket, String key) {
         return Optional.ofNullable(buckets.get(bucket).get(key));
     }

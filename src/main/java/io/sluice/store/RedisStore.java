@@ -25,6 +25,10 @@ public final class RedisStore implements Store {
     private final long timeoutNanos;
     private volatile long failFastUntil;
 
+    /** Sets a key back unless it exists or its removal is marked (KEYS: bucket, removals; ARGV: key, document, mark). */
+    private static final String RESTORE = "if redis.call('HEXISTS', KEYS[2], ARGV[3]) == 1 then return 0 end "
+            + "return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])";
+
     public RedisStore(URI url, Duration timeout) {
         int millis = (int) Math.max(1, timeout.toMillis());
         JedisPoolConfig config = new JedisPoolConfig();
@@ -34,7 +38,12 @@ public final class RedisStore implements Store {
         config.setMaxWait(timeout); // waiting for a pooled connection is bounded like the call itself
         config.setTestOnBorrow(true); // after a Redis restart, pooled connections are dead: find out before use
         config.setJmxEnabled(false); // two deployments in one JVM would collide on the MBean name
-        this.pool = new JedisPool(config, url, millis, millis);
+        try {
+            this.pool = new JedisPool(config, withPort(url), millis, millis);
+        } catch (RuntimeException e) {
+            // Jedis puts the whole URL, password included, in its message: never let it reach a log.
+            throw new IllegalStateException("REDIS_URL cannot be used (host " + url.getHost() + ")");
+        }
         this.timeoutNanos = timeout.toNanos();
     }
 
@@ -46,6 +55,13 @@ public final class RedisStore implements Store {
     @Override
     public void remove(Bucket bucket, String key) {
         call(r -> r.hdel(PREFIX + bucket.key(), key));
+    }
+
+    @Override
+    public boolean restore(Bucket bucket, String key, String document) {
+        Object wrote = call(r -> r.eval(RESTORE, java.util.List.of(PREFIX + bucket.key(), PREFIX + Bucket.REMOVED.key()),
+                java.util.List.of(key, document, Tombstones.key(bucket, key))));
+        return Long.valueOf(1).equals(wrote);
     }
 
     @Override
@@ -97,7 +113,24 @@ public final class RedisStore implements Store {
         }
     }
 
+    /** Redis's default port when the URL names none (Jedis refuses a URL without one). */
+    static URI withPort(URI url) {
+        if (url.getPort() != -1) {
+            return url;
+        }
+        try {
+            return new URI(url.getScheme(), url.getUserInfo(), url.getHost(), 6379,
+                    url.getPath(), url.getQuery(), url.getFragment());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("REDIS_URL cannot be used (host " + url.getHost() + ")");
+        }
+    }
+
     private void failed(JedisException e) {
+        if (e.getCause() instanceof java.util.NoSuchElementException busy
+                && String.valueOf(busy.getMessage()).startsWith("Timeout waiting for idle object")) {
+            return; // every pooled connection busy: a burst here, not an outage of Redis
+        }
         failFastUntil = System.nanoTime() + timeoutNanos;
         // The exception text names host and port only; the URL (and any password in it) is never logged.
         LOG.log(Level.FINE, "Redis call failed: " + e.getClass().getSimpleName(), e);

@@ -13,6 +13,13 @@ public interface Store extends AutoCloseable {
 
     void remove(Bucket bucket, String key);
 
+    /**
+     * Writes back an entry the store lost, in one step: only while the key is absent and no removal of it is
+     * marked (see {@link Tombstones}), so a removal or a new registration racing with the write-back wins.
+     * Returns true when it wrote.
+     */
+    boolean restore(Bucket bucket, String key, String document);
+
     Optional<String> get(Bucket bucket, String key);
 
     Map<String, String> all(Bucket bucket);

@@ -58,7 +58,8 @@ public class StoreSync {
         if (timer != null) {
             timer.shutdownNow();
             try {
-                timer.awaitTermination(2, TimeUnit.SECONDS); // a pass under way ends within STORE_TIMEOUT or so
+                // A pass under way ends within a few store calls' timeouts.
+                timer.awaitTermination(settings.storeTimeout().toMillis() * 3 + 500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -17,17 +17,25 @@ public final class Tombstones {
 
     /** Marks the removal; call before removing the entry, so the entry is never missing without its mark. */
     public static void mark(Store store, Bucket bucket, String key) {
-        store.put(Bucket.REMOVED, bucket.key() + ":" + key, Long.toString(System.currentTimeMillis()));
+        if (store.shared()) { // alone, an instance has no one to tell, and nothing would prune the marks
+            store.put(Bucket.REMOVED, key(bucket, key), Long.toString(System.currentTimeMillis()));
+        }
+    }
+
+    static String key(Bucket bucket, String key) {
+        return bucket.key() + ":" + key;
     }
 
     /** A new registration under the key: the old removal no longer applies. */
     public static void clear(Store store, Bucket bucket, String key) {
-        store.remove(Bucket.REMOVED, bucket.key() + ":" + key);
+        if (store.shared()) {
+            store.remove(Bucket.REMOVED, key(bucket, key));
+        }
     }
 
     /** Whether {@code key} was removed, given all marks as read by {@link Store#all(Bucket)}. */
     public static boolean removed(Map<String, String> marks, Bucket bucket, String key) {
-        return marks.containsKey(bucket.key() + ":" + key);
+        return marks.containsKey(key(bucket, key));
     }
 
     /** Forgets marks older than {@link #KEPT}. */

@@ -81,8 +81,12 @@ public class StreamRegistry implements StoreReplica {
     }
 
     private void keep(Stream stream) {
-        store.put(Bucket.STREAMS, stream.id(), Documents.write(new StoredStream(stream.spec(), stream.createdAt())));
+        store.put(Bucket.STREAMS, stream.id(), document(stream));
         stream.stored(System.nanoTime());
+    }
+
+    private static String document(Stream stream) {
+        return Documents.write(new StoredStream(stream.spec(), stream.createdAt()));
     }
 
     /** A running stream keeps its sources for its players; only its labels change. */
@@ -125,17 +129,18 @@ public class StreamRegistry implements StoreReplica {
      * {@link StoreUnavailableException}, leaving the stream running, when the store cannot forget it.
      */
     public boolean stop(String id, String reason) {
-        Stream s = streams.get(id);
+        // Also a stream another instance registered a moment ago, which this one has not taken in yet.
+        Stream s = find(id).orElse(null);
         if (s == null) {
             return false;
+        }
+        if (store.shared()) {
+            stoppedAt.put(id, System.nanoTime()); // before the store forgets it: a pass under way must not bring it back
         }
         Tombstones.mark(store, Bucket.STREAMS, id);
         store.remove(Bucket.STREAMS, id);
         if (!streams.remove(id, s)) {
             return false;
-        }
-        if (store.shared()) {
-            stoppedAt.put(id, System.nanoTime());
         }
         events.fire(new StreamStopped(id, reason, Instant.now()));
         return true;
@@ -145,15 +150,23 @@ public class StreamRegistry implements StoreReplica {
     public void refresh(Store from, long snapshotStart) {
         Map<String, String> stored = from.all(Bucket.STREAMS);
         stored.forEach((id, doc) -> {
-            Stream local = streams.get(id);
-            if (local == null) {
-                takeIn(id, doc, snapshotStart);
-            } else if (local.storedBefore(snapshotStart)) {
-                Documents.read(doc, StoredStream.class).ifPresent(s -> {
-                    if (!s.spec().withKind(local.spec().kind()).equals(local.spec())) {
-                        update(local, s.spec()); // changed through another instance
-                    }
-                });
+            try {
+                Stream local = streams.get(id);
+                if (local == null) {
+                    takeIn(id, doc, snapshotStart);
+                } else if (local.storedBefore(snapshotStart)) {
+                    Documents.read(doc, StoredStream.class).filter(StreamRegistry::complete).ifPresent(s -> {
+                        if (!s.spec().withKind(local.spec().kind()).equals(local.spec())) {
+                            update(local, s.spec()); // changed through another instance
+                        }
+                    });
+                }
+            } catch (StoreUnavailableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // One strange entry must not stop the pass for every other stream.
+                java.util.logging.Logger.getLogger(StreamRegistry.class.getName())
+                        .warning(() -> "Skipping stored stream " + id + ": " + e);
             }
         });
         Map<String, String> removed = from.all(Bucket.REMOVED); // read after the streams: see Tombstones
@@ -162,12 +175,18 @@ public class StreamRegistry implements StoreReplica {
                 continue;
             }
             if (!Tombstones.removed(removed, Bucket.STREAMS, local.id())) {
-                keep(local); // the store lost it (Redis restarted empty): this instance still knows it
+                // The store lost it (Redis restarted empty) and this instance still knows it; a removal or a new
+                // registration since the read wins over this write-back.
+                from.restore(Bucket.STREAMS, local.id(), document(local));
             } else if (streams.remove(local.id(), local)) {
                 events.fire(new StreamStopped(local.id(), REASON_REMOVED_ELSEWHERE, Instant.now()));
             }
         }
         stoppedAt.values().removeIf(at -> at - snapshotStart < 0); // later passes read after these stops
+    }
+
+    private static boolean complete(StoredStream s) {
+        return s.spec() != null && s.spec().url() != null && s.spec().kind() != null;
     }
 
     /**
@@ -179,7 +198,7 @@ public class StreamRegistry implements StoreReplica {
             return Optional.empty();
         }
         return Documents.read(doc, StoredStream.class)
-                .filter(s -> s.spec() != null && s.spec().id().equals(id))
+                .filter(s -> complete(s) && s.spec().id().equals(id))
                 .map(s -> {
                     Stream existing = streams.get(id);
                     if (existing != null) {

@@ -124,15 +124,18 @@ public class WebhookDispatcher implements StoreReplica {
 
     /** Removes the webhook here and from the store; throws, leaving it registered, when the store cannot. */
     public boolean remove(String url) {
-        if (!hooks.containsKey(url)) {
+        boolean here = hooks.containsKey(url);
+        // Also one registered through another instance a moment ago, not taken in here yet.
+        if (!here && !(store.shared() && store.get(Bucket.WEBHOOKS, url).isPresent())) {
             return false;
+        }
+        if (store.shared()) {
+            removedAt.put(url, System.nanoTime()); // before the store forgets it: a pass under way must not bring it back
         }
         Tombstones.mark(store, Bucket.WEBHOOKS, url);
         store.remove(Bucket.WEBHOOKS, url);
-        if (store.shared()) {
-            removedAt.put(url, System.nanoTime());
-        }
-        return uninstall(url);
+        uninstall(url);
+        return true;
     }
 
     private boolean uninstall(String url) {
@@ -148,7 +151,7 @@ public class WebhookDispatcher implements StoreReplica {
     @Override
     public void refresh(Store from, long snapshotStart) {
         var stored = from.all(Bucket.WEBHOOKS);
-        stored.forEach((url, doc) -> Documents.read(doc, WebhookSpec.class).ifPresent(spec -> {
+        stored.forEach((url, doc) -> Documents.read(doc, WebhookSpec.class).filter(spec -> spec.url() != null).ifPresent(spec -> {
             Webhook mine = hooks.get(url);
             boolean removedSince = removedAt.getOrDefault(url, snapshotStart) - snapshotStart > 0;
             boolean fresh = mine == null && !removedSince;
@@ -167,7 +170,7 @@ public class WebhookDispatcher implements StoreReplica {
             if (Tombstones.removed(removed, Bucket.WEBHOOKS, url)) {
                 uninstall(url);
             } else {
-                from.put(Bucket.WEBHOOKS, url, Documents.write(mine.spec())); // the store lost it: write it back
+                from.restore(Bucket.WEBHOOKS, url, Documents.write(mine.spec())); // the store lost it: write it back
             }
         }
         removedAt.values().removeIf(at -> at - snapshotStart < 0); // later passes read after these removals

@@ -56,6 +56,31 @@ class RedisStoreIT {
     }
 
     @Test
+    void aLostEntryIsWrittenBackOnlyWhenNeitherRemovedNorRegisteredAgain() {
+        assertTrue(store.restore(Bucket.STREAMS, "lost", "{\"v\":1}"));
+        assertEquals(Optional.of("{\"v\":1}"), store.get(Bucket.STREAMS, "lost"));
+
+        store.put(Bucket.STREAMS, "newer", "{\"v\":2}");
+        assertFalse(store.restore(Bucket.STREAMS, "newer", "{\"v\":1}"), "a newer registration wins");
+        assertEquals(Optional.of("{\"v\":2}"), store.get(Bucket.STREAMS, "newer"));
+
+        Tombstones.mark(store, Bucket.STREAMS, "gone");
+        assertFalse(store.restore(Bucket.STREAMS, "gone", "{\"v\":1}"), "a marked removal wins");
+        assertEquals(Optional.empty(), store.get(Bucket.STREAMS, "gone"));
+    }
+
+    @Test
+    void aUrlWithoutPortMeansTheDefaultPortAndAPasswordNeverReachesAMessage() {
+        assertEquals(6379, RedisStore.withPort(URI.create("redis://:pw-9@cache.internal/2")).getPort());
+        assertEquals("pw-9", RedisStore.withPort(URI.create("redis://:pw-9@cache.internal/2")).getUserInfo().substring(1));
+        try (RedisStore s = new RedisStore(URI.create("redis://:pw-9@127.0.0.1:" + redis.port()), TIMEOUT)) {
+            assertFalse(s.reachable(), "wrong password: not reachable"); // this server has none, AUTH fails
+        } catch (IllegalStateException e) {
+            assertFalse(e.getMessage().contains("pw-9"), e.getMessage());
+        }
+    }
+
+    @Test
     void aDeadServerIsReportedWithinTheTimeoutAndTheStoreRecoversWhenItIsBack() {
         store.put(Bucket.STREAMS, "a", "{}");
         assertTrue(store.reachable());
