@@ -44,7 +44,9 @@ public record Settings(
         int providerMaxConnections,
         String providerLimitPolicy,
         boolean metricsPublic,
-        String logFormat) {
+        String logFormat,
+        String ffmpegPath,
+        int transcodeMaxProcesses) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -103,7 +105,9 @@ public record Settings(
                 r.integer("PROVIDER_MAX_CONNECTIONS", 0, 0, 100_000),
                 r.choice("PROVIDER_LIMIT_POLICY", "reject", "reject", "stop_oldest"),
                 r.bool("METRICS_PUBLIC", false),
-                r.choice("LOG_FORMAT", "text", "text", "json"));
+                r.choice("LOG_FORMAT", "text", "text", "json"),
+                r.text("FFMPEG_PATH", "ffmpeg"),
+                r.integer("TRANSCODE_MAX_PROCESSES", 4, 0, 1000));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

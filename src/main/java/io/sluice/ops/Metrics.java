@@ -55,6 +55,8 @@ public class Metrics {
 
     @Inject
     io.sluice.store.StoreSync storeSync;
+    @Inject
+    io.sluice.transcode.Transcoders transcoders;
 
     @PostConstruct
     void start() {
@@ -78,6 +80,8 @@ public class Metrics {
                 .description("Player sessions").register(registry);
         Gauge.builder("sluice.upstream.connections", relays, LiveRelays::openUpstreams)
                 .description("Live upstream connections open").register(registry);
+        Gauge.builder("sluice.transcoders", transcoders, io.sluice.transcode.Transcoders::running)
+                .description("FFmpeg processes running (one per transcoded stream with players)").register(registry);
         Gauge.builder("sluice.store.up", storeSync, s -> s.storeUp() ? 1 : 0)
                 .description("1 when the last look at the store succeeded (always 1 for the memory store)")
                 .register(registry);

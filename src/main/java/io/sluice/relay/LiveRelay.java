@@ -4,7 +4,9 @@ import io.sluice.events.Measured;
 import io.sluice.streams.Stream;
 import io.sluice.streams.StreamKind;
 import io.sluice.sources.RecoveryEpisode;
+import io.sluice.transcode.TranscoderProcess;
 import io.sluice.upstream.BodySink;
+import io.sluice.upstream.Feed;
 import io.sluice.upstream.FlowControlledConsumer;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.upstream.UpstreamFailureException;
@@ -16,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -144,8 +145,8 @@ final class LiveRelay {
      */
     void readerAdvanced() {
         Connection c = current;
-        if (c != null && c.consumer.isPaused()) {
-            c.consumer.resume();
+        if (c != null && c.feed.isPaused()) {
+            c.feed.resume();
         }
     }
 
@@ -158,7 +159,7 @@ final class LiveRelay {
             if (c == null || !c.responded) {
                 return; // before the response head, HttpClient's own timeouts apply
             }
-            if (c.consumer.isPaused()) {
+            if (c.feed.isPaused()) {
                 c.lastDataNanos = nowNanos; // our own pause is not the upstream's silence
             }
             stalled = nowNanos - c.lastDataNanos > owner.settings().liveChunkTimeout().toNanos();
@@ -166,7 +167,7 @@ final class LiveRelay {
         if (stalled) {
             c.abort(UpstreamFailure.stall(owner.settings().liveChunkTimeout().toSeconds()));
         } else {
-            c.consumer.resume();
+            c.feed.resume();
         }
     }
 
@@ -243,19 +244,27 @@ final class LiveRelay {
         }
         URI uri = URI.create(stream.sources().requestUrl());
         Connection c = new Connection(uri, ring.head());
-        current = c;
         state = State.CONNECTING;
-        c.future = owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()), c.consumer);
+        // The feed is set before the connection is current: players read it without the relay's lock.
+        if (spec.transcode() != null) {
+            // One FFmpeg process per stream reads the source; its output is this stream's upstream (SPEC 12).
+            TranscoderProcess process = owner.transcoders().process(stream.id(), uri, spec, c);
+            c.feed = process;
+            current = c;
+            process.start();
+            return;
+        }
+        HttpFeed http = new HttpFeed(new FlowControlledConsumer(c, uri));
+        c.feed = http;
+        current = c;
+        http.started(owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()), http.consumer));
     }
 
     private void dropConnection() {
         Connection c = current;
         current = null;
         if (c != null) {
-            c.consumer.abandon();
-            if (c.future != null) {
-                c.future.cancel(true);
-            }
+            c.feed.stop();
         }
     }
 
@@ -446,8 +455,8 @@ final class LiveRelay {
     /** One upstream exchange; callbacks from an exchange that is no longer current are ignored. */
     private final class Connection implements BodySink {
         final long start;
-        final FlowControlledConsumer consumer;
-        volatile Future<Void> future;
+        /** Set by {@link #connect()} before the feed can call back. */
+        volatile Feed feed;
         volatile boolean responded;
         volatile long lastDataNanos = System.nanoTime();
         boolean sawData;
@@ -458,15 +467,10 @@ final class LiveRelay {
         Connection(URI uri, long start) {
             this.uri = uri;
             this.start = start;
-            this.consumer = new FlowControlledConsumer(this, uri);
         }
 
         void abort(UpstreamFailure f) {
-            consumer.abandon();
-            Future<Void> fut = future;
-            if (fut != null) {
-                fut.cancel(true);
-            }
+            feed.stop();
             LiveRelay.this.onFailure(this, f);
         }
 

@@ -13,6 +13,8 @@ import io.sluice.streams.StreamRegistry;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import io.sluice.transcode.Ffmpeg;
+import io.sluice.transcode.Transcoders;
 import io.sluice.upstream.UpstreamClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -38,6 +40,11 @@ public class LiveRelays {
     Recovery recovery;
     @Inject
     StreamRegistry registry;
+
+    @Inject
+    Transcoders transcoders;
+    @Inject
+    Ffmpeg ffmpeg;
 
     private final ConcurrentHashMap<String, LiveRelay> shared = new ConcurrentHashMap<>();
     private final Set<LiveRelay> all = ConcurrentHashMap.newKeySet();
@@ -175,6 +182,26 @@ public class LiveRelays {
 
     Recovery recovery() {
         return recovery;
+    }
+
+    Transcoders transcoders() {
+        return transcoders;
+    }
+
+    /**
+     * Why a transcoded stream cannot get a transcoder now, or null when it can (it has one running, or FFmpeg is
+     * here and a process slot is free).
+     */
+    String transcoderRefusal(Stream stream) {
+        LiveRelay mine = shared.get(stream.id());
+        if (mine != null && mine.hasUpstream()) {
+            return null;
+        }
+        if (!transcoders.canStart()) {
+            return ffmpeg.available() ? "Transcoding capacity reached (TRANSCODE_MAX_PROCESSES)"
+                    : "Transcoding needs FFmpeg, which is not installed here (install it, or set FFMPEG_PATH)";
+        }
+        return null;
     }
 
     ScheduledExecutorService clock() {

@@ -64,6 +64,11 @@ public class StreamServlet extends HttpServlet {
             liveHead(resp);
             return;
         }
+        String noTranscoder = stream.spec().transcode() == null ? null : relays.transcoderRefusal(stream);
+        if (noTranscoder != null) {
+            ServletProblems.send(resp, 503, noTranscoder);
+            return;
+        }
         if (!relays.admit(stream)) {
             ServletProblems.send(resp, 503, "Provider connection limit reached for "
                     + URI.create(stream.sources().entryUrl()).getHost());

@@ -3,9 +3,12 @@ package io.sluice.streams;
 import java.net.URI;
 import java.util.Locale;
 
-/** What a stream carries, detected from its URL path (SPEC 5) and overridable at registration. */
+/**
+ * What a stream carries, detected from its URL path (SPEC 5) and overridable at registration; a stream registered
+ * through {@code POST /transcode} is {@link #TRANSCODED} (live MPEG-TS out of FFmpeg, whatever its source is).
+ */
 public enum StreamKind {
-    LIVE_TS, HLS, VOD;
+    LIVE_TS, HLS, VOD, TRANSCODED;
 
     public static StreamKind detect(String url) {
         String path;
@@ -25,8 +28,12 @@ public enum StreamKind {
         return LIVE_TS;
     }
 
-    /** m3u-proxy's {@code stream_type}: only HLS is told apart, everything else is a direct stream. */
+    /** m3u-proxy's {@code stream_type}: HLS and transcoded are told apart, everything else is a direct stream. */
     public String apiName() {
-        return this == HLS ? "hls" : "direct";
+        return switch (this) {
+            case HLS -> "hls";
+            case TRANSCODED -> "transcoded";
+            default -> "direct";
+        };
     }
 }

@@ -56,7 +56,7 @@ public final class StreamRequestParser {
         StreamKind kind = kind(o, url);
         return new StreamSpec(url, failovers, resolver,
                 userAgent == null || userAgent.isBlank() ? settings.defaultUserAgent() : userAgent,
-                headers, metadata, sticky, shared, strict, kind);
+                headers, metadata, sticky, shared, strict, kind, null);
     }
 
     private static String string(JsonObject o, String field) {

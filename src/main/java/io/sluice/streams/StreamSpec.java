@@ -3,7 +3,7 @@ package io.sluice.streams;
 import java.util.List;
 import java.util.Map;
 
-/** What was registered for a stream, already validated. */
+/** What was registered for a stream, already validated; {@code transcode} is null unless it is transcoded. */
 public record StreamSpec(
         String url,
         List<String> failoverUrls,
@@ -14,7 +14,8 @@ public record StreamSpec(
         boolean useStickySession,
         boolean sharedUpstream,
         boolean strictLiveTs,
-        StreamKind kind) {
+        StreamKind kind,
+        TranscodeSpec transcode) {
 
     public StreamSpec {
         failoverUrls = List.copyOf(failoverUrls);
@@ -28,11 +29,17 @@ public record StreamSpec(
 
     public StreamSpec withKind(StreamKind newKind) {
         return new StreamSpec(url, failoverUrls, failoverResolverUrl, userAgent, headers, metadata,
-                useStickySession, sharedUpstream, strictLiveTs, newKind);
+                useStickySession, sharedUpstream, strictLiveTs, newKind, transcode);
+    }
+
+    /** The same sources, transcoded: always one shared process, so always a shared upstream. */
+    public StreamSpec transcoded(TranscodeSpec how) {
+        return new StreamSpec(url, failoverUrls, failoverResolverUrl, userAgent, headers, metadata,
+                useStickySession, true, false, StreamKind.TRANSCODED, how);
     }
 
     public StreamSpec withMetadata(Map<String, String> newMetadata) {
         return new StreamSpec(url, failoverUrls, failoverResolverUrl, userAgent, headers, newMetadata,
-                useStickySession, sharedUpstream, strictLiveTs, kind);
+                useStickySession, sharedUpstream, strictLiveTs, kind, transcode);
     }
 }

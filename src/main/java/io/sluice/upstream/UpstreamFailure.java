@@ -29,11 +29,16 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
         /** A redirect loop or too many hops. */
         REDIRECT,
         /** An HLS playlist where TS was expected: the stream is HLS, not a failure of its source. */
-        HLS_PLAYLIST
+        HLS_PLAYLIST,
+        /** The transcoder (FFmpeg) could not start or ended with an error its output does not explain. */
+        TRANSCODER
     }
 
     /** The status a player that has received nothing yet is answered with (DESIGN: timeout 504, else 502). */
     public int playerStatus() {
+        if (kind == Kind.TRANSCODER && statusCode > 0) {
+            return statusCode; // 503: no transcoder to be had here
+        }
         return kind == Kind.TIMEOUT || kind == Kind.STALL ? 504 : 502;
     }
 
@@ -48,6 +53,7 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
             case READ_ERROR -> "read_error";
             case REDIRECT -> "redirect_loop";
             case HLS_PLAYLIST -> "hls_playlist";
+            case TRANSCODER -> "transcoder_error";
         };
     }
 
@@ -61,6 +67,11 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
 
     public static UpstreamFailure hlsPlaylist() {
         return new UpstreamFailure(Kind.HLS_PLAYLIST, 0, "Upstream serves an HLS playlist");
+    }
+
+    /** The transcoder failed; {@code playerStatus} is 503 when none can run here, 0 otherwise (502). */
+    public static UpstreamFailure transcoder(int playerStatus, String message) {
+        return new UpstreamFailure(Kind.TRANSCODER, playerStatus, message);
     }
 
     public static UpstreamFailure stall(long seconds) {

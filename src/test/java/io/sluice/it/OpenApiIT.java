@@ -47,7 +47,9 @@ class OpenApiIT extends SluiceIT {
                 Map.entry("/webhooks", new String[]{"get", "post", "delete"}),
                 Map.entry("/webhooks/test", new String[]{"post"}),
                 Map.entry("/sources/invalid", new String[]{"get", "delete"}),
-                Map.entry("/metrics", new String[]{"get"}));
+                Map.entry("/metrics", new String[]{"get"}),
+                Map.entry("/transcode", new String[]{"post"}),
+                Map.entry("/transcode/profiles", new String[]{"get"}));
         routes.forEach((path, methods) -> {
             assertTrue(paths.containsKey(path), "missing " + path + " in " + paths.keySet());
             for (String m : methods) {
@@ -58,6 +60,8 @@ class OpenApiIT extends SluiceIT {
         JsonObject register = schemas.getJsonObject("StreamRegistration").getJsonObject("properties");
         assertTrue(register.containsKey("url") && register.containsKey("failover_urls")
                 && register.containsKey("use_sticky_session"), register.toString());
+        JsonObject transcode = schemas.getJsonObject("TranscodeRegistration").getJsonObject("properties");
+        assertTrue(transcode.containsKey("profile") && transcode.containsKey("profile_variables"), transcode.toString());
         JsonObject stats = schemas.getJsonObject("StreamStats").getJsonObject("properties");
         assertTrue(stats.containsKey("stream_id") && stats.containsKey("current_failover_index")
                 && stats.containsKey("sticky"));

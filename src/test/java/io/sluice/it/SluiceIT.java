@@ -58,7 +58,9 @@ abstract class SluiceIT {
             Map.entry("STORE", "memory"),
             Map.entry("REDIS_URL", ""),
             Map.entry("STORE_TIMEOUT", "1"),
-            Map.entry("STORE_SYNC_INTERVAL", "2"));
+            Map.entry("STORE_SYNC_INTERVAL", "2"),
+            Map.entry("FFMPEG_PATH", "ffmpeg"),
+            Map.entry("TRANSCODE_MAX_PROCESSES", "4"));
 
     /**
      * The WAR that {@code mvn package} built, deployed with the base settings and {@code overrides}. Every setting

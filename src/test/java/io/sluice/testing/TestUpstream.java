@@ -334,6 +334,25 @@ public final class TestUpstream implements AutoCloseable {
         };
     }
 
+    /** {@code content} as a live stream: no length, paced at {@code bytesPerSecond} in whole TS packets, then the end. */
+    public static Handler paced(byte[] content, int bytesPerSecond) {
+        return ex -> {
+            ex.head(200, "video/mp2t", -1);
+            long startNanos = System.nanoTime();
+            int sent = 0;
+            while (sent < content.length) {
+                long due = (long) ((System.nanoTime() - startNanos) / 1e9 * bytesPerSecond);
+                int n = (int) Math.min(content.length - sent, (due - sent) / LiveTs.PACKET * LiveTs.PACKET);
+                if (n > 0) {
+                    ex.body(content, sent, n);
+                    sent += n;
+                } else {
+                    sleepQuietly(5);
+                }
+            }
+        };
+    }
+
     /** A finite body with a Content-Length, sent as fast as the proxy reads. */
     public static Handler file(byte[] content, String contentType) {
         return ex -> {

@@ -1,0 +1,103 @@
+package io.sluice.transcode;
+
+import io.sluice.config.Settings;
+import io.sluice.streams.StreamSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The FFmpeg program ({@code FFMPEG_PATH}): whether it is there, and the command line of one transcoder. It is
+ * looked for when first needed and again every half minute while it is missing, so installing it needs no
+ * restart.
+ */
+@ApplicationScoped
+public class Ffmpeg {
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    @Inject
+    Settings settings;
+
+    private volatile String version;
+    private volatile long checkedAt;
+    private volatile boolean checked;
+
+    /** One line such as "ffmpeg version 5.1.8-0+deb12u1", or null when FFmpeg cannot be run. */
+    public String version() {
+        long now = System.nanoTime();
+        if (!checked || (version == null && now - checkedAt > RECHECK_NANOS)) {
+            synchronized (this) {
+                if (!checked || (version == null && now - checkedAt > RECHECK_NANOS)) {
+                    version = probe(settings.ffmpegPath());
+                    checkedAt = System.nanoTime();
+                    checked = true;
+                }
+            }
+        }
+        return version;
+    }
+
+    public boolean available() {
+        return version() != null;
+    }
+
+    static String probe(String path) {
+        try {
+            Process p = new ProcessBuilder(path, "-hide_banner", "-version").redirectErrorStream(true).start();
+            String first;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                first = r.readLine();
+                while (r.readLine() != null) {
+                    // drain, so the process can end
+                }
+            }
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 && first != null && first.startsWith("ffmpeg") ? first.trim() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * The whole command line: the source over http(s) only (FFmpeg may follow nothing else, not even from inside
+     * an HLS playlist), the profile's arguments, MPEG-TS on standard output.
+     */
+    public List<String> command(URI source, StreamSpec spec) {
+        List<String> cmd = new ArrayList<>(List.of(settings.ffmpegPath(), "-hide_banner", "-nostdin",
+                "-loglevel", "error", "-protocol_whitelist", "http,https,tcp,tls,crypto",
+                "-rw_timeout", Long.toString(settings.readTimeout().toNanos() / 1000),
+                // A live source: look at one second of it, not five, before the first output (players wait).
+                "-analyzeduration", "1000000", "-probesize", "1000000"));
+        if (spec.userAgent() != null) {
+            cmd.add("-user_agent");
+            cmd.add(spec.userAgent());
+        }
+        if (!spec.headers().isEmpty()) {
+            StringBuilder h = new StringBuilder();
+            for (Map.Entry<String, String> e : spec.headers().entrySet()) {
+                h.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
+            }
+            cmd.add("-headers");
+            cmd.add(h.toString());
+        }
+        cmd.add("-i");
+        cmd.add(source.toString());
+        cmd.addAll(spec.transcode().arguments());
+        cmd.addAll(List.of("-f", "mpegts", "pipe:1"));
+        return cmd;
+    }
+}

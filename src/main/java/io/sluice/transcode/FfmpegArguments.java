@@ -1,0 +1,246 @@
+package io.sluice.transcode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a profile template and the caller's variables into the FFmpeg arguments that go between Sluice's input
+ * and output, and refuses anything that could make FFmpeg read or write something other than the stream: every
+ * option must be a known encoding option, every filter a known pure filter, and no value may name a file or a
+ * protocol. FFmpeg runs without a shell, so quoting cannot inject commands; what is checked here is what FFmpeg
+ * itself would do with the arguments. m3u-proxy templates carry their own input ({@code -i {input_url}}), format
+ * and output ({@code {output_args}}): those parts are dropped, since Sluice sets them.
+ */
+public final class FfmpegArguments {
+    static final int MAX_TEMPLATE = 4096;
+    static final int MAX_ARGUMENTS = 200;
+    static final int MAX_VARIABLES = 50;
+
+    private static final String INPUT = "\u0000input";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}|]*)(?:\\|([^{}]*))?}");
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,63}");
+    /** A variable's value becomes (part of) one argument: no spaces, quotes or braces to make it more. */
+    private static final Pattern VARIABLE_VALUE = Pattern.compile("[A-Za-z0-9._:=+,/-]{1,256}");
+    private static final Pattern URL_OR_PROTOCOL = Pattern.compile(
+            "(?i)(://|^(file|pipe|fd|concat|concatf|subfile|data|cache|async|crypto|http|https|tcp|udp|tls|rtmp|rtmps"
+                    + "|rtp|srt|unix|ftp|sftp|smb|gopher|icecast|hls|md5|ipfs|ipns|zmq):)");
+
+    /** Options that take a value (stream specifiers such as {@code :v} or {@code :a:0} stripped). */
+    private static final Set<String> VALUE_OPTIONS = Set.of(
+            "c", "codec", "vcodec", "acodec", "b", "maxrate", "minrate", "bufsize", "preset", "crf", "qp", "q",
+            "qscale", "tune", "profile", "level", "pix_fmt", "g", "keyint_min", "sc_threshold", "bf", "refs", "r",
+            "s", "aspect", "vf", "af", "filter", "ac", "ar", "map", "threads", "x264-params", "x265-params",
+            "x264opts", "force_key_frames", "fps_mode", "vsync", "t", "ss", "muxrate", "sample_fmt",
+            "channel_layout", "max_muxing_queue_size", "tag", "flags", "fflags", "avoid_negative_ts",
+            "mpegts_service_id", "mpegts_pmt_start_pid", "mpegts_start_pid", "mpegts_flags", "pcr_period",
+            "max_interleave_delta", "bsf", "strict");
+    /** Options without a value. */
+    private static final Set<String> FLAG_OPTIONS = Set.of("an", "vn", "sn", "dn", "shortest", "copyts",
+            "start_at_zero");
+    private static final Set<String> FILTER_OPTIONS = Set.of("vf", "af", "filter");
+    /** Filters that only transform frames (none opens a file or a connection). */
+    private static final Set<String> FILTERS = Set.of("scale", "fps", "format", "yadif", "bwdif", "w3fdif",
+            "setsar", "setdar", "crop", "pad", "hqdn3d", "transpose", "hflip", "vflip", "framerate", "setpts",
+            "null", "anull", "aresample", "volume", "loudnorm", "aformat", "pan", "atempo", "dynaudnorm",
+            "asetpts", "deblock", "unsharp", "fieldorder");
+
+    private FfmpegArguments() {
+    }
+
+    /** The checked arguments; throws {@link IllegalArgumentException} naming what is wrong. */
+    public static List<String> of(String template, Map<String, String> variables) {
+        if (template == null || template.isBlank()) {
+            throw new IllegalArgumentException("profile must not be empty");
+        }
+        if (template.length() > MAX_TEMPLATE) {
+            throw new IllegalArgumentException("profile must be at most " + MAX_TEMPLATE + " characters");
+        }
+        if (template.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException("profile: control characters are not allowed");
+        }
+        checkVariables(variables);
+        List<String> args = split(render(template, variables));
+        return check(withoutInputAndOutput(args));
+    }
+
+    static void checkVariables(Map<String, String> variables) {
+        if (variables.size() > MAX_VARIABLES) {
+            throw new IllegalArgumentException("profile_variables must have at most " + MAX_VARIABLES + " entries");
+        }
+        variables.forEach((name, value) -> {
+            if (!VARIABLE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("profile_variables: '" + name + "' is not a variable name");
+            }
+            if (name.equals("input_url") || name.equals("output_args")) {
+                throw new IllegalArgumentException("profile_variables: " + name + " is set by Sluice");
+            }
+            if (name.equals("format") && !value.equalsIgnoreCase("mpegts")) {
+                throw new IllegalArgumentException("profile_variables: format must be mpegts: Sluice relays MPEG-TS");
+            }
+            if (!VARIABLE_VALUE.matcher(value).matches()) {
+                throw new IllegalArgumentException("profile_variables: the value of " + name
+                        + " must be 1 to 256 letters, digits or . _ : = + , / -");
+            }
+        });
+    }
+
+    /** Fills {@code {name}} and {@code {name|default}}; Sluice's own {@code input_url}, {@code output_args}, {@code format}. */
+    static String render(String template, Map<String, String> variables) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1).trim();
+            String fallback = m.group(2);
+            String value = switch (name) {
+                case "input_url" -> INPUT;
+                case "output_args" -> "";
+                case "format" -> variables.getOrDefault(name, "mpegts");
+                default -> variables.containsKey(name) ? variables.get(name) : fallback;
+            };
+            if (value == null) {
+                throw new IllegalArgumentException("profile: {" + name + "} has no value and no default");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        String rendered = out.toString();
+        if (rendered.indexOf('{') >= 0 || rendered.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("profile: unbalanced { } in the template");
+        }
+        return rendered;
+    }
+
+    /** Splits on spaces; single or double quotes keep spaces inside one argument. */
+    static List<String> split(String s) {
+        List<String> args = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        char quote = 0;
+        boolean inArg = false;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x20 && ch != '\t' && ch != 0) {
+                throw new IllegalArgumentException("profile: control characters are not allowed");
+            }
+            if (quote != 0) {
+                if (ch == quote) {
+                    quote = 0;
+                } else {
+                    cur.append(ch);
+                }
+            } else if (ch == '"' || ch == '\'') {
+                quote = ch;
+                inArg = true;
+            } else if (ch == ' ' || ch == '\t') {
+                if (inArg) {
+                    args.add(cur.toString());
+                    cur.setLength(0);
+                    inArg = false;
+                }
+            } else {
+                cur.append(ch);
+                inArg = true;
+            }
+        }
+        if (quote != 0) {
+            throw new IllegalArgumentException("profile: unclosed quote");
+        }
+        if (inArg) {
+            args.add(cur.toString());
+        }
+        if (args.size() > MAX_ARGUMENTS) {
+            throw new IllegalArgumentException("profile: at most " + MAX_ARGUMENTS + " arguments");
+        }
+        return args;
+    }
+
+    /** Drops {@code -i {input_url}} and an output format of mpegts; any other input or format is refused. */
+    static List<String> withoutInputAndOutput(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-i")) {
+                if (i + 1 < args.size() && args.get(i + 1).equals(INPUT)) {
+                    i++;
+                    continue;
+                }
+                throw new IllegalArgumentException("profile: the only input is the stream's source ({input_url})");
+            }
+            if (a.equals("-f") && i + 1 < args.size()) {
+                String format = args.get(i + 1).toLowerCase(Locale.ROOT);
+                if (!format.equals("mpegts")) {
+                    throw new IllegalArgumentException("profile: Sluice relays MPEG-TS, so the format must be mpegts, not "
+                            + args.get(i + 1));
+                }
+                i++;
+                continue;
+            }
+            if (a.contains(INPUT)) {
+                throw new IllegalArgumentException("profile: {input_url} belongs after -i");
+            }
+            out.add(a);
+        }
+        return out;
+    }
+
+    static List<String> check(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("-") || a.length() < 2) {
+                // FFmpeg takes a bare word as an output file.
+                throw new IllegalArgumentException("profile: '" + a + "' is not an option (outputs are Sluice's)");
+            }
+            String name = optionName(a);
+            if (FLAG_OPTIONS.contains(name)) {
+                continue;
+            }
+            if (!VALUE_OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("profile: option " + a + " is not allowed");
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException("profile: option " + a + " needs a value");
+            }
+            String value = args.get(++i);
+            checkValue(a, value);
+            if (FILTER_OPTIONS.contains(name)) {
+                checkFilters(a, value);
+            }
+        }
+        return List.copyOf(args);
+    }
+
+    /** {@code -c:v:0} → {@code c}; {@code -x264-params} stays whole. */
+    static String optionName(String arg) {
+        String name = arg.substring(1);
+        int colon = name.indexOf(':');
+        return colon > 0 ? name.substring(0, colon) : name;
+    }
+
+    private static void checkValue(String option, String value) {
+        if (value.isEmpty() || value.length() > 1024) {
+            throw new IllegalArgumentException("profile: the value of " + option + " must be 1 to 1024 characters");
+        }
+        if (URL_OR_PROTOCOL.matcher(value).find() || value.startsWith("/") || value.startsWith("~")
+                || value.startsWith(".") || value.contains(INPUT)) {
+            throw new IllegalArgumentException("profile: the value of " + option + " may not name a file or a URL");
+        }
+    }
+
+    /** Every filter in the graph must be one that only transforms frames. */
+    private static void checkFilters(String option, String graph) {
+        for (String part : graph.split("[,;]")) {
+            String f = part.replaceAll("\\[[^\\]]*]", "").trim();
+            int eq = f.indexOf('=');
+            String name = (eq >= 0 ? f.substring(0, eq) : f).trim();
+            int at = name.indexOf('@'); // filter@instance
+            name = at >= 0 ? name.substring(0, at) : name;
+            if (!name.isEmpty() && !FILTERS.contains(name)) {
+                throw new IllegalArgumentException("profile: filter " + name + " in " + option + " is not allowed");
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.sluice.transcode;
+
+import io.sluice.config.Settings;
+import io.sluice.streams.StreamRequestParser;
+import io.sluice.streams.StreamSpec;
+import io.sluice.streams.TranscodeSpec;
+import io.sluice.web.ApiException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a {@code POST /transcode} body into a transcoded {@link StreamSpec}: the source fields as for
+ * {@code POST /streams}, then the profile. An unknown profile name is a 400 listing the known ones (as
+ * m3u-proxy answers); anything else wrong is a 422 naming the field.
+ */
+public final class TranscodeRequestParser {
+    private final Settings settings;
+
+    public TranscodeRequestParser(Settings settings) {
+        this.settings = settings;
+    }
+
+    public StreamSpec parse(JsonValue body) {
+        StreamSpec source = new StreamRequestParser(settings).parse(body); // checks the body is an object
+        JsonObject o = body.asJsonObject();
+        String format = optionalString(o, "output_format");
+        if (format != null && !List.of("mpegts", "ts").contains(format.toLowerCase(Locale.ROOT))) {
+            throw ApiException.badInput("output_format must be mpegts: Sluice relays transcoded streams as MPEG-TS");
+        }
+        Map<String, String> variables = variables(o);
+        String given = optionalString(o, "profile");
+        String profile = given == null || given.isBlank() ? "default" : given.trim();
+        String name;
+        String template;
+        if (profile.startsWith("-")) {
+            name = "custom";
+            template = profile;
+        } else {
+            TranscodeProfile known = TranscodeProfiles.named(profile).orElseThrow(() -> new ApiException(400,
+                    "Profile '" + clip(profile) + "' not found. Available profiles: " + TranscodeProfiles.names()));
+            name = known.name();
+            template = known.parameters();
+        }
+        try {
+            return source.transcoded(new TranscodeSpec(name, variables, FfmpegArguments.of(template, variables)));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badInput(e.getMessage());
+        }
+    }
+
+    private static Map<String, String> variables(JsonObject o) {
+        if (!o.containsKey("profile_variables") || o.isNull("profile_variables")) {
+            return Map.of();
+        }
+        JsonValue v = o.get("profile_variables");
+        if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw ApiException.badInput("profile_variables must be an object of strings");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        v.asJsonObject().forEach((k, value) -> {
+            switch (value.getValueType()) {
+                case STRING -> out.put(k, ((JsonString) value).getString());
+                case NUMBER -> out.put(k, value.toString());
+                default -> throw ApiException.badInput("profile_variables: the value of " + clip(k)
+                        + " must be a string or a number");
+            }
+        });
+        return out;
+    }
+
+    private static String optionalString(JsonObject o, String field) {
+        if (!o.containsKey(field) || o.isNull(field)) {
+            return null;
+        }
+        JsonValue v = o.get(field);
+        if (v.getValueType() != JsonValue.ValueType.STRING) {
+            throw ApiException.badInput(field + " must be a string");
+        }
+        return ((JsonString) v).getString();
+    }
+
+    private static String clip(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}

@@ -1,0 +1,225 @@
+package io.sluice.transcode;
+
+import io.sluice.support.DaemonThreads;
+import io.sluice.upstream.BodySink;
+import io.sluice.upstream.Feed;
+import io.sluice.upstream.UpstreamFailure;
+import io.sluice.upstream.UpstreamFailureException;
+import io.sluice.upstream.UpstreamResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One FFmpeg process as a live relay's feed. A thread reads its standard output only while the relay has room
+ * (a full pipe then holds FFmpeg, and FFmpeg its source: backpressure reaches the provider); a second thread
+ * keeps the last line FFmpeg wrote to standard error, to say why it ended. Both threads belong to the process,
+ * not to a player: there is at most one process per transcoded stream.
+ */
+public final class TranscoderProcess implements Feed {
+    private static final int CHUNK = 64 * 1024;
+    private static final Pattern HTTP_STATUS = Pattern.compile("(?:HTTP error|Server returned) (\\d{3})");
+    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S+");
+
+    private final String streamId;
+    private final List<String> command;
+    private final URI source;
+    private final BodySink sink;
+    private final Transcoders owner;
+    private final Object room = new Object();
+    private volatile boolean paused;
+    private volatile boolean stopped;
+    private volatile Process process;
+    private volatile String lastError = "";
+
+    TranscoderProcess(String streamId, List<String> command, URI source, BodySink sink, Transcoders owner) {
+        this.streamId = streamId;
+        this.command = command;
+        this.source = source;
+        this.sink = sink;
+        this.owner = owner;
+    }
+
+    /** Starts FFmpeg on its own thread; every outcome, a failure to start included, reaches the sink. */
+    public void start() {
+        DaemonThreads.named("sluice-transcoder-" + streamId.substring(0, Math.min(8, streamId.length())))
+                .newThread(this::run).start();
+    }
+
+    @Override
+    public boolean isPaused() {
+        return paused;
+    }
+
+    @Override
+    public void resume() {
+        synchronized (room) {
+            paused = false;
+            room.notifyAll();
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        resume();
+        Process p = process;
+        if (p != null) {
+            end(p);
+        }
+    }
+
+    private void run() {
+        if (!owner.acquire()) {
+            sink.onFailure(UpstreamFailure.transcoder(503, "Transcoding capacity reached (TRANSCODE_MAX_PROCESSES)"));
+            return;
+        }
+        try {
+            Process p;
+            try {
+                p = new ProcessBuilder(command).start();
+            } catch (IOException e) {
+                sink.onFailure(UpstreamFailure.transcoder(503, "FFmpeg could not be started: install it or set FFMPEG_PATH"));
+                return;
+            }
+            process = p;
+            if (stopped) {
+                end(p);
+                return;
+            }
+            p.getOutputStream().close();
+            DaemonThreads.named("sluice-transcoder-log").newThread(() -> keepLastError(p)).start();
+            pump(p);
+        } catch (IOException e) {
+            if (!stopped) {
+                sink.onFailure(new UpstreamFailure(UpstreamFailure.Kind.READ_ERROR, 0, "Transcoder output broke"));
+            }
+        } finally {
+            Process p = process;
+            if (p != null) {
+                end(p);
+            }
+            owner.release();
+        }
+    }
+
+    private void pump(Process p) throws IOException {
+        // No response head comes from a process: from here the relay's chunk timeout watches for output.
+        try {
+            sink.onResponse(new UpstreamResponse(200, "video/mp2t", -1, source, Map.of()));
+        } catch (UpstreamFailureException e) {
+            sink.onFailure(e.failure());
+            return;
+        }
+        byte[] buf = new byte[CHUNK];
+        InputStream out = p.getInputStream();
+        while (!stopped) {
+            long free = sink.capacity();
+            if (free <= 0) {
+                waitForRoom();
+                continue;
+            }
+            int n = out.read(buf, 0, (int) Math.min(buf.length, free));
+            if (n < 0) {
+                break;
+            }
+            try {
+                sink.onData(ByteBuffer.wrap(buf, 0, n)); // the relay copies into its ring before returning
+            } catch (UpstreamFailureException e) {
+                stopped = true;
+                sink.onFailure(e.failure());
+                return;
+            }
+        }
+        if (stopped) {
+            return;
+        }
+        int exit = exitCode(p);
+        if (exit == 0) {
+            sink.onEnd();
+        } else {
+            sink.onFailure(failure(exit, lastError));
+        }
+    }
+
+    private void waitForRoom() {
+        synchronized (room) {
+            paused = true;
+            try {
+                // Woken by the relay when a player drains; the timeout rechecks in case a wake-up was missed.
+                room.wait(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            }
+        }
+    }
+
+    private static int exitCode(Process p) {
+        try {
+            return p.waitFor(5, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private void keepLastError(Process p) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (!line.isBlank()) {
+                    // Provider URLs (and the credentials some carry) stay out of events and logs.
+                    String clean = URL.matcher(line.trim()).replaceAll("<url>");
+                    lastError = clean.length() > 300 ? clean.substring(0, 300) : clean;
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** What FFmpeg's last error line says about the source, classified like an upstream's own failure. */
+    static UpstreamFailure failure(int exit, String lastError) {
+        Matcher m = HTTP_STATUS.matcher(lastError);
+        if (m.find()) {
+            return UpstreamFailure.status(Integer.parseInt(m.group(1)));
+        }
+        String lower = lastError.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("connection refused") || lower.contains("no route to host")
+                || lower.contains("name or service not known") || lower.contains("failed to resolve")) {
+            return new UpstreamFailure(UpstreamFailure.Kind.CONNECT, 0, "Upstream connection refused or unreachable");
+        }
+        if (lower.contains("timed out")) {
+            return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, "Upstream timed out");
+        }
+        if (lower.contains("invalid data found")) {
+            return UpstreamFailure.notMedia("the transcoder could not read the source");
+        }
+        return UpstreamFailure.transcoder(0, "FFmpeg exited with code " + exit
+                + (lastError.isEmpty() ? "" : ": " + lastError));
+    }
+
+    /** Asks FFmpeg to stop, and kills it if it has not within two seconds. */
+    private static void end(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        p.onExit().orTimeout(Duration.ofSeconds(2).toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(timeout -> {
+                    p.destroyForcibly();
+                    return p;
+                });
+    }
+}

@@ -1,0 +1,50 @@
+package io.sluice.transcode;
+
+import io.sluice.config.Settings;
+import io.sluice.streams.StreamSpec;
+import io.sluice.upstream.BodySink;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Starts transcoders and bounds how many run at once ({@code TRANSCODE_MAX_PROCESSES}): each takes CPU cores. */
+@ApplicationScoped
+public class Transcoders {
+    @Inject
+    Settings settings;
+    @Inject
+    Ffmpeg ffmpeg;
+
+    private final AtomicInteger running = new AtomicInteger();
+
+    /** A transcoder for {@code source}, not yet started: the caller makes it its feed first, then starts it. */
+    public TranscoderProcess process(String streamId, URI source, StreamSpec spec, BodySink sink) {
+        return new TranscoderProcess(streamId, ffmpeg.command(source, spec), source, sink, this);
+    }
+
+    /** Whether a new transcoded stream can start now (FFmpeg is there and a process slot is free). */
+    public boolean canStart() {
+        return running.get() < settings.transcodeMaxProcesses() && ffmpeg.available();
+    }
+
+    public int running() {
+        return running.get();
+    }
+
+    boolean acquire() {
+        while (true) {
+            int n = running.get();
+            if (n >= settings.transcodeMaxProcesses()) {
+                return false;
+            }
+            if (running.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void release() {
+        running.decrementAndGet();
+    }
+}

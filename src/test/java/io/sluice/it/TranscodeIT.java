@@ -1,0 +1,195 @@
+package io.sluice.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.testing.Api;
+import io.sluice.testing.Await;
+import io.sluice.testing.Player;
+import io.sluice.testing.TestMedia;
+import io.sluice.testing.TestUpstream;
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Transcoding (SPEC 12) with Debian's ffmpeg: a real H.264/AAC source served live on loopback, transcoded by
+ * one FFmpeg per stream into the live relay, checked by ffprobe on what a player received.
+ */
+class TranscodeIT extends SluiceIT {
+    private static final String SMALL = "-vf scale=160:120 -c:v libx264 -preset ultrafast -b:v 150k -c:a aac -b:a 48k";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        // FFmpeg's first output follows a second of probing; the base 2 s chunk timeout is too tight for that.
+        return war(Map.of("LIVE_CHUNK_TIMEOUT_SECONDS", "10", "TRANSCODE_MAX_PROCESSES", "2"));
+    }
+
+    private String transcode(String path, String extra) {
+        String body = "{\"url\":\"" + upstream.url(path) + "\",\"profile\":\"" + SMALL + "\"" + extra + "}";
+        Api.Reply r = api.post("/transcode", body);
+        assertEquals(200, r.status(), r.body());
+        return r.json().getString("stream_id");
+    }
+
+    private void serveSource(String path) {
+        upstream.route(path, TestUpstream.paced(TestMedia.sourceTs(), TestMedia.bytesPerSecond(2)));
+    }
+
+    @Test
+    void profilesAreListedWithTheirParametersAndFfmpeg() {
+        JsonObject p = api.get("/transcode/profiles").json();
+        List<String> names = p.getJsonArray("profiles").stream().map(v -> v.asJsonObject().getString("name")).toList();
+        assertEquals(List.of("default", "hq", "lowlatency", "720p", "1080p", "hevc", "audio"), names);
+        assertTrue(p.getJsonArray("profiles").getJsonObject(3).getString("parameters").contains("scale=-2:720"));
+        assertTrue(p.getJsonObject("ffmpeg").getBoolean("available"));
+        assertTrue(p.getJsonObject("ffmpeg").getString("version").startsWith("ffmpeg version"));
+    }
+
+    @Test
+    void twoPlayersGetOneTranscodedStreamFromOneFfmpeg() throws Exception {
+        serveSource("/live/src.ts");
+        Api.Reply created = api.post("/transcode", "{\"url\":\"" + upstream.url("/live/src.ts") + "\",\"profile\":\"" + SMALL
+                + "\",\"metadata\":{\"channel_id\":\"9\"}}");
+        assertEquals(200, created.status(), created.body());
+        JsonObject c = created.json();
+        String id = c.getString("stream_id");
+        assertEquals("transcoded", c.getString("stream_type"));
+        assertEquals("/stream/" + id, c.getString("stream_endpoint"));
+        assertEquals("custom", c.getString("profile"));
+        assertEquals("mpegts", c.getString("format"));
+        assertTrue(c.getJsonArray("ffmpeg_args").toString().contains("scale=160:120"));
+
+        try (Player one = Player.play(playerUrl(id), 400_000); Player two = Player.play(playerUrl(id) + "?client_id=b", 1024)) {
+            Await.until("both players receiving transcoded bytes", Duration.ofSeconds(20),
+                    () -> one.captured() >= 400_000 && two.total() > 50_000);
+            assertEquals(200, one.status());
+            assertEquals("video/mp2t", one.header("Content-Type"));
+            assertEquals(1, upstream.requests("/live/src.ts"), "one FFmpeg reads the source for both players");
+            Probe probe = probe(one.capturedBytes());
+            assertEquals("h264 160x120", probe.video(), probe.raw());
+            assertEquals("aac", probe.audio(), probe.raw());
+        }
+        assertEquals("9", api.get("/streams/" + id).json().getJsonObject("stream").getJsonObject("metadata").getString("channel_id"));
+        assertEquals(200, api.delete("/streams/" + id).status());
+        Await.until("no FFmpeg left running", Duration.ofSeconds(10), () -> transcoders() == 0);
+        Await.until("the source let go", Duration.ofSeconds(10), () -> upstream.openConnections("/live/src.ts") == 0);
+    }
+
+    private double transcoders() {
+        return io.sluice.testing.PrometheusText.value(io.sluice.testing.PrometheusText.parse(api.get("/metrics").body()),
+                "sluice_transcoders");
+    }
+
+    @Test
+    void aDeadSourceFailsOverToTheBackupWithANewFfmpeg() {
+        upstream.route("/live/dead.ts", TestUpstream.status(404));
+        serveSource("/live/backup.ts");
+        String id = transcode("/live/dead.ts", ",\"failover_urls\":[\"" + upstream.url("/live/backup.ts") + "\"]");
+        try (Player p = Player.play(playerUrl(id), 1024)) {
+            Await.until("transcoded bytes from the backup", Duration.ofSeconds(20), () -> p.total() > 100_000);
+            assertEquals(200, p.status());
+            assertEquals(1, upstream.requests("/live/backup.ts"));
+            JsonObject events = api.get("/events").json();
+            assertTrue(events.toString().contains("failover_triggered"), events.toString());
+        }
+    }
+
+    @Test
+    void manualFailoverRestartsFfmpegOnTheNextSourceWhilePlayersStay() {
+        serveSource("/live/first.ts");
+        serveSource("/live/second.ts");
+        String id = transcode("/live/first.ts", ",\"failover_urls\":[\"" + upstream.url("/live/second.ts") + "\"]");
+        try (Player p = Player.play(playerUrl(id), 1024)) {
+            Await.until("transcoded bytes from the first source", Duration.ofSeconds(20), () -> p.total() > 50_000);
+            assertEquals(200, api.post("/streams/" + id + "/failover", "").status());
+            Await.until("the first source let go", Duration.ofSeconds(10), () -> upstream.openConnections("/live/first.ts") == 0);
+            long before = p.total();
+            Await.until("transcoded bytes from the second source, same player connection", Duration.ofSeconds(20),
+                    () -> p.total() > before + 50_000);
+            assertEquals(1, upstream.requests("/live/second.ts"));
+            assertNull(p.ended().getNow(null), "the player's response goes on");
+            assertTrue(!p.ended().isDone());
+        }
+    }
+
+    @Test
+    void pastTheProcessLimitANewTranscodedStreamIs503AndTheOthersPlayOn() {
+        serveSource("/live/a.ts");
+        serveSource("/live/b.ts");
+        serveSource("/live/c.ts");
+        String a = transcode("/live/a.ts", "");
+        String b = transcode("/live/b.ts", "");
+        String c = transcode("/live/c.ts", "");
+        try (Player pa = Player.play(playerUrl(a), 1024); Player pb = Player.play(playerUrl(b), 1024)) {
+            Await.until("two transcoded streams playing", Duration.ofSeconds(20), () -> pa.total() > 50_000 && pb.total() > 50_000);
+            assertEquals(2.0, transcoders());
+            Api.Reply third = api.send(api.request("/stream/" + c).GET().build());
+            assertEquals(503, third.status());
+            assertTrue(third.detail().contains("TRANSCODE_MAX_PROCESSES"), third.body());
+            long before = pa.total();
+            Await.until("the others still playing", Duration.ofSeconds(5), () -> pa.total() > before + 20_000);
+        }
+        assertEquals(0, upstream.requests("/live/c.ts"));
+    }
+
+    @Test
+    void unsafeOrUnknownProfilesAreRefusedBeforeAnythingRuns() {
+        String url = upstream.url("/live/x.ts");
+        assertEquals(422, api.post("/transcode", "{\"url\":\"" + url + "\",\"profile\":\"-c copy -y /tmp/owned.ts\"}").status());
+        assertEquals(422, api.post("/transcode", "{\"url\":\"" + url + "\",\"profile\":\"-vf movie=/etc/passwd\"}").status());
+        assertEquals(422, api.post("/transcode", "{\"url\":\"" + url + "\",\"profile_variables\":{\"preset\":\"fast -y x\"}}").status());
+        assertEquals(422, api.post("/transcode", "{\"url\":\"file:///etc/passwd\"}").status());
+        Api.Reply unknown = api.post("/transcode", "{\"url\":\"" + url + "\",\"profile\":\"8k\"}");
+        assertEquals(400, unknown.status());
+        assertTrue(unknown.detail().contains("Available profiles"), unknown.body());
+        assertEquals(0, api.get("/streams").json().getJsonArray("streams").size());
+        assertEquals(401, api.send(api.request("/transcode").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"url\":\"" + url + "\"}")).header("Content-Type", "application/json").build()).status());
+    }
+
+    /** What ffprobe finds in the bytes a player received. */
+    record Probe(String video, String audio, String raw) {
+    }
+
+    private static Probe probe(byte[] ts) throws IOException, InterruptedException {
+        File f = File.createTempFile("sluice-transcoded", ".ts", new File("target"));
+        try {
+            Files.write(f.toPath(), ts);
+            Process p = new ProcessBuilder(List.of("ffprobe", "-v", "error", "-show_entries",
+                    "stream=codec_type,codec_name,width,height", "-of", "compact=p=0:nk=0", f.getPath()))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            String video = null;
+            String audio = null;
+            for (String line : out.split("\n")) {
+                Map<String, String> kv = new java.util.HashMap<>();
+                for (String part : line.trim().split("\\|")) {
+                    int eq = part.indexOf('=');
+                    if (eq > 0) {
+                        kv.put(part.substring(0, eq), part.substring(eq + 1));
+                    }
+                }
+                if ("video".equals(kv.get("codec_type"))) {
+                    video = kv.get("codec_name") + " " + kv.get("width") + "x" + kv.get("height");
+                } else if ("audio".equals(kv.get("codec_type"))) {
+                    audio = kv.get("codec_name");
+                }
+            }
+            return new Probe(video, audio, out);
+        } finally {
+            f.delete();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.sluice.transcode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Profiles become FFmpeg arguments that can only transcode: no file, no URL, no second input or output. */
+class FfmpegArgumentsTest {
+
+    @Test
+    void aBuiltInProfileRendersItsDefaultsAndTheCallersVariables() {
+        String hq = TranscodeProfiles.named("hq").orElseThrow().parameters();
+        assertEquals(List.of("-c:v", "libx264", "-preset", "medium", "-crf", "20", "-c:a", "aac", "-b:a", "192k"),
+                FfmpegArguments.of(hq, Map.of()));
+        assertEquals(List.of("-c:v", "libx264", "-preset", "ultrafast", "-crf", "28", "-c:a", "aac", "-b:a", "192k"),
+                FfmpegArguments.of(hq, Map.of("preset", "ultrafast", "crf", "28")));
+    }
+
+    @Test
+    void everyBuiltInProfilePassesItsOwnChecks() {
+        for (TranscodeProfile p : TranscodeProfiles.all()) {
+            assertTrue(!FfmpegArguments.of(p.parameters(), Map.of()).isEmpty(), p.name());
+        }
+    }
+
+    @Test
+    void anM3uProxyTemplateLosesItsInputFormatAndOutputWhichSluiceSets() {
+        String template = "-i {input_url} -c:v libx264 -preset faster -vf \"scale=1280:720\" -b:v {video_bitrate|2M} "
+                + "-c:a aac -f {format|mp4} {output_args|}";
+        assertEquals(List.of("-c:v", "libx264", "-preset", "faster", "-vf", "scale=1280:720", "-b:v", "2M", "-c:a", "aac"),
+                FfmpegArguments.of(template, Map.of()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "-c:v libx264 /tmp/out.ts",                         // a bare word is an output file
+            "-c:v libx264 -y out.ts",                            // overwrite + output
+            "-i /etc/passwd -c copy",                            // a second input
+            "-i {input_url} -i http://evil.example/x.ts",        // a second input, over the network
+            "-c:v libx264 -f mp4",                               // not MPEG-TS
+            "-vf movie=/etc/passwd",                             // a filter that opens files
+            "-filter_complex amovie=x.wav",                      // an option outside the list
+            "-vf scale=1280:720,subtitles=/etc/passwd",          // one bad filter in a chain
+            "-c:v libx264 -passlogfile /tmp/x",                  // an option that writes a file
+            "-c:v file:/etc/passwd",                             // a protocol as a value
+            "-map concat:a.ts|b.ts",                             // a protocol as a value
+            "-c:v libx264 -preset",                              // an option without its value
+            "-c:v \"libx264",                                    // an unclosed quote
+            "-c:v {codec}",                                      // no value and no default
+            "-c:v {codec|libx264",                               // unbalanced braces
+            "-report",                                           // writes a log file
+            "{input_url}"                                        // the input out of place
+    })
+    void anythingThatCouldReadOrWriteElsewhereIsRefused(String template) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FfmpegArguments.of(template, Map.of()));
+        assertTrue(e.getMessage().startsWith("profile"), e.getMessage());
+    }
+
+    @Test
+    void variablesCannotAddArgumentsOrNameFiles() {
+        String template = TranscodeProfiles.named("default").orElseThrow().parameters();
+        for (Map<String, String> bad : List.of(
+                Map.of("preset", "fast -y /tmp/x"),
+                Map.of("preset", "fast\"x"),
+                Map.of("video_bitrate", "/etc/passwd"),
+                Map.of("input_url", "http://other.example/"),
+                Map.of("Preset", "fast"),
+                Map.of("format", "mp4"))) {
+            assertThrows(IllegalArgumentException.class, () -> FfmpegArguments.of(template, bad), bad.toString());
+        }
+    }
+
+    @Test
+    void sizesAreBounded() {
+        assertThrows(IllegalArgumentException.class, () -> FfmpegArguments.of("-an ".repeat(1100), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> FfmpegArguments.of("-an ".repeat(201), Map.of()));
+        java.util.Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i < 51; i++) {
+            many.put("v" + i, "1");
+        }
+        assertThrows(IllegalArgumentException.class, () -> FfmpegArguments.of("-an", many));
+    }
+
+    @Test
+    void streamSpecifiersAndFiltersThatOnlyTransformArePassedThrough() {
+        assertEquals(List.of("-c:v:0", "libx264", "-b:a:1", "96k", "-vf", "yadif,scale=-2:720,fps=25", "-af",
+                        "aresample=48000,volume=0.8", "-vn", "-r", "30000/1001"),
+                FfmpegArguments.of("-c:v:0 libx264 -b:a:1 96k -vf yadif,scale=-2:720,fps=25 -af aresample=48000,volume=0.8 "
+                        + "-vn -r 30000/1001", Map.of()));
+    }
+}
