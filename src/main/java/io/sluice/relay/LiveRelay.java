@@ -385,10 +385,20 @@ final class LiveRelay {
             if (c.sawData && stalledSinceNanos == 0) {
                 stalledSinceNanos = System.nanoTime();
             }
-            if (episode == null) {
-                episode = owner.recovery().newEpisode(stream.sources());
+            if (local(f)) {
+                ep = null;
+            } else {
+                if (episode == null) {
+                    episode = owner.recovery().newEpisode(stream.sources());
+                }
+                ep = episode;
             }
-            ep = episode;
+        }
+        if (ep == null) {
+            // This instance cannot transcode now: no source is to blame, so no retry and no failover.
+            LOG.info(() -> "transcoder refused stream=" + stream.id() + ": " + f.message());
+            giveUp(f);
+            return;
         }
         LOG.info(() -> "upstream failed stream=" + stream.id() + " reason=" + f.reason() + ": " + f.message());
         owner.recovery().afterFailure(stream.recoverySubject(), ep, f)
@@ -397,8 +407,6 @@ final class LiveRelay {
 
     /** The recovery step is done: connect to the URL it chose, or end the players when every source failed. */
     private void afterRecovery(RecoveryEpisode ep, boolean go, UpstreamFailure f) {
-        List<ClientTap> waiting = new ArrayList<>();
-        long end = -1;
         synchronized (this) {
             if (state != State.RECOVERING || episode != ep) {
                 return; // closed, released or switched by a manual failover meanwhile
@@ -412,6 +420,23 @@ final class LiveRelay {
                 connect();
                 return;
             }
+        }
+        giveUp(f);
+    }
+
+    /** A refusal of this instance's own (no transcoder here), not a failure of the source. */
+    private static boolean local(UpstreamFailure f) {
+        return f.kind() == UpstreamFailure.Kind.TRANSCODER && f.statusCode() > 0;
+    }
+
+    /** Nothing more to try: waiting players get the failure's status, the others a clean end of what was relayed. */
+    private void giveUp(UpstreamFailure f) {
+        List<ClientTap> waiting = new ArrayList<>();
+        long end;
+        synchronized (this) {
+            if (state != State.RECOVERING) {
+                return; // closed, released, or moved on by a manual failover meanwhile
+            }
             state = State.IDLE;
             episode = null;
             end = ring == null ? -1 : ring.head();
@@ -422,7 +447,7 @@ final class LiveRelay {
             }
         }
         for (ClientTap t : waiting) {
-            t.fail(f.playerStatus(), "All sources failed; last: " + f.message());
+            t.fail(f.playerStatus(), local(f) ? f.message() : "All sources failed; last: " + f.message());
         }
         if (end >= 0) {
             for (ClientTap t : taps) {

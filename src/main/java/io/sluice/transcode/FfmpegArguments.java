@@ -30,24 +30,37 @@ public final class FfmpegArguments {
             "(?i)(://|^(file|pipe|fd|concat|concatf|subfile|data|cache|async|crypto|http|https|tcp|udp|tls|rtmp|rtmps"
                     + "|rtp|srt|unix|ftp|sftp|smb|gopher|icecast|hls|md5|ipfs|ipns|zmq):)");
 
-    /** Options that take a value (stream specifiers such as {@code :v} or {@code :a:0} stripped). */
+    /**
+     * Options that take a value (stream specifiers such as {@code :v} or {@code :a:0} stripped). Left out on
+     * purpose: encoder parameter strings ({@code -x264-params stats=…}, {@code qpfile=…}), {@code -flags}
+     * ({@code +pass1} writes a log file), bitstream filters and anything else whose value can name a file.
+     */
     private static final Set<String> VALUE_OPTIONS = Set.of(
             "c", "codec", "vcodec", "acodec", "b", "maxrate", "minrate", "bufsize", "preset", "crf", "qp", "q",
             "qscale", "tune", "profile", "level", "pix_fmt", "g", "keyint_min", "sc_threshold", "bf", "refs", "r",
-            "s", "aspect", "vf", "af", "filter", "ac", "ar", "map", "threads", "x264-params", "x265-params",
-            "x264opts", "force_key_frames", "fps_mode", "vsync", "t", "ss", "muxrate", "sample_fmt",
-            "channel_layout", "max_muxing_queue_size", "tag", "flags", "fflags", "avoid_negative_ts",
-            "mpegts_service_id", "mpegts_pmt_start_pid", "mpegts_start_pid", "mpegts_flags", "pcr_period",
-            "max_interleave_delta", "bsf", "strict");
+            "s", "aspect", "vf", "af", "filter", "ac", "ar", "map", "threads", "force_key_frames", "fps_mode",
+            "vsync", "t", "ss", "muxrate", "sample_fmt", "channel_layout", "max_muxing_queue_size",
+            "avoid_negative_ts", "mpegts_service_id", "mpegts_pmt_start_pid", "mpegts_start_pid", "pcr_period",
+            "max_interleave_delta", "strict");
+    private static final Set<String> CODEC_OPTIONS = Set.of("c", "codec", "vcodec", "acodec");
+    /** Encoders by name: software ones, and hardware ones that open only the device FFmpeg itself picks. */
+    private static final Set<String> ENCODERS = Set.of("copy", "libx264", "libx265", "h264", "hevc", "mpeg2video",
+            "mpeg4", "aac", "mp2", "libmp3lame", "ac3", "eac3", "libopus", "h264_nvenc", "hevc_nvenc", "h264_vaapi",
+            "hevc_vaapi", "h264_qsv", "hevc_qsv");
     /** Options without a value. */
     private static final Set<String> FLAG_OPTIONS = Set.of("an", "vn", "sn", "dn", "shortest", "copyts",
             "start_at_zero");
     private static final Set<String> FILTER_OPTIONS = Set.of("vf", "af", "filter");
-    /** Filters that only transform frames (none opens a file or a connection). */
+    /** Filters that only transform frames (none has an option that opens a file, a library or a connection). */
     private static final Set<String> FILTERS = Set.of("scale", "fps", "format", "yadif", "bwdif", "w3fdif",
             "setsar", "setdar", "crop", "pad", "hqdn3d", "transpose", "hflip", "vflip", "framerate", "setpts",
             "null", "anull", "aresample", "volume", "loudnorm", "aformat", "pan", "atempo", "dynaudnorm",
             "asetpts", "deblock", "unsharp", "fieldorder");
+    /**
+     * One filter of a plain chain, {@code name} or {@code name=arguments}: no labels, escapes, quotes or
+     * instance names, which FFmpeg's graph parser reads differently from a simple split.
+     */
+    private static final Pattern FILTER_ITEM = Pattern.compile("[a-z0-9_]+(=[A-Za-z0-9_.:=+*/()-]*)?");
 
     private FfmpegArguments() {
     }
@@ -209,6 +222,10 @@ public final class FfmpegArguments {
             if (FILTER_OPTIONS.contains(name)) {
                 checkFilters(a, value);
             }
+            if (CODEC_OPTIONS.contains(name) && !ENCODERS.contains(value)) {
+                throw new IllegalArgumentException("profile: encoder " + value + " is not allowed (known: "
+                        + String.join(", ", new java.util.TreeSet<>(ENCODERS)) + ")");
+            }
         }
         return List.copyOf(args);
     }
@@ -225,22 +242,27 @@ public final class FfmpegArguments {
             throw new IllegalArgumentException("profile: the value of " + option + " must be 1 to 1024 characters");
         }
         if (URL_OR_PROTOCOL.matcher(value).find() || value.startsWith("/") || value.startsWith("~")
-                || value.startsWith(".") || value.contains(INPUT)) {
+                || value.startsWith(".") || value.contains(INPUT) || value.indexOf('\\') >= 0) {
             throw new IllegalArgumentException("profile: the value of " + option + " may not name a file or a URL");
         }
     }
 
-    /** Every filter in the graph must be one that only transforms frames. */
+    /** A plain chain of known filters, separated by commas; nothing FFmpeg's graph syntax could read otherwise. */
     private static void checkFilters(String option, String graph) {
-        for (String part : graph.split("[,;]")) {
-            String f = part.replaceAll("\\[[^\\]]*]", "").trim();
-            int eq = f.indexOf('=');
-            String name = (eq >= 0 ? f.substring(0, eq) : f).trim();
-            int at = name.indexOf('@'); // filter@instance
-            name = at >= 0 ? name.substring(0, at) : name;
-            if (!name.isEmpty() && !FILTERS.contains(name)) {
+        for (String item : graph.split(",", -1)) {
+            if (!FILTER_ITEM.matcher(item).matches()) {
+                throw new IllegalArgumentException("profile: " + option + " takes a plain chain of filters "
+                        + "(name=arguments, separated by commas), not '" + clip(item) + "'");
+            }
+            int eq = item.indexOf('=');
+            String name = eq >= 0 ? item.substring(0, eq) : item;
+            if (!FILTERS.contains(name)) {
                 throw new IllegalArgumentException("profile: filter " + name + " in " + option + " is not allowed");
             }
         }
+    }
+
+    private static String clip(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 }

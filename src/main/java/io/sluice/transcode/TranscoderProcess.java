@@ -42,13 +42,17 @@ public final class TranscoderProcess implements Feed {
     private volatile boolean stopped;
     private volatile Process process;
     private volatile String lastError = "";
+    /** Whether this transcoder holds one of the process slots; given back once, when its process has exited. */
+    private final java.util.concurrent.atomic.AtomicBoolean slot;
 
-    TranscoderProcess(String streamId, List<String> command, URI source, BodySink sink, Transcoders owner) {
+    TranscoderProcess(String streamId, List<String> command, URI source, BodySink sink, Transcoders owner,
+                      boolean hasSlot) {
         this.streamId = streamId;
         this.command = command;
         this.source = source;
         this.sink = sink;
         this.owner = owner;
+        this.slot = new java.util.concurrent.atomic.AtomicBoolean(hasSlot);
     }
 
     /** Starts FFmpeg on its own thread; every outcome, a failure to start included, reaches the sink. */
@@ -81,12 +85,15 @@ public final class TranscoderProcess implements Feed {
     }
 
     private void run() {
-        if (!owner.acquire()) {
+        if (!slot.get()) {
             sink.onFailure(UpstreamFailure.transcoder(503, "Transcoding capacity reached (TRANSCODE_MAX_PROCESSES)"));
             return;
         }
+        Process p = null;
         try {
-            Process p;
+            if (stopped) {
+                return; // stopped before it began: nothing to spawn
+            }
             try {
                 p = new ProcessBuilder(command).start();
             } catch (IOException e) {
@@ -95,21 +102,29 @@ public final class TranscoderProcess implements Feed {
             }
             process = p;
             if (stopped) {
-                end(p);
                 return;
             }
             p.getOutputStream().close();
-            DaemonThreads.named("sluice-transcoder-log").newThread(() -> keepLastError(p)).start();
+            Process running = p;
+            DaemonThreads.named("sluice-transcoder-log").newThread(() -> keepLastError(running)).start();
             pump(p);
         } catch (IOException e) {
             if (!stopped) {
                 sink.onFailure(new UpstreamFailure(UpstreamFailure.Kind.READ_ERROR, 0, "Transcoder output broke"));
             }
         } finally {
-            Process p = process;
-            if (p != null) {
+            if (p == null) {
+                giveBackSlot();
+            } else {
                 end(p);
+                // The slot is free only when the process is gone, not when it was asked to go.
+                p.onExit().thenRun(this::giveBackSlot);
             }
+        }
+    }
+
+    private void giveBackSlot() {
+        if (slot.compareAndSet(true, false)) {
             owner.release();
         }
     }
@@ -163,6 +178,7 @@ public final class TranscoderProcess implements Feed {
                 Thread.currentThread().interrupt();
                 stopped = true;
             }
+            paused = false; // until the next look at the room says otherwise
         }
     }
 

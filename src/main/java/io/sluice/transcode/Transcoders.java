@@ -18,9 +18,13 @@ public class Transcoders {
 
     private final AtomicInteger running = new AtomicInteger();
 
-    /** A transcoder for {@code source}, not yet started: the caller makes it its feed first, then starts it. */
+    /**
+     * A transcoder for {@code source}, not yet started: the caller makes it its feed first, then starts it. The
+     * process slot is taken now, so two streams starting together cannot both count on the last one; without a
+     * slot the transcoder's start reports a local refusal (503) instead of running.
+     */
     public TranscoderProcess process(String streamId, URI source, StreamSpec spec, BodySink sink) {
-        return new TranscoderProcess(streamId, ffmpeg.command(source, spec), source, sink, this);
+        return new TranscoderProcess(streamId, ffmpeg.command(source, spec), source, sink, this, acquire());
     }
 
     /** Whether a new transcoded stream can start now (FFmpeg is there and a process slot is free). */

@@ -55,6 +55,17 @@ class FfmpegArgumentsTest {
             "-c:v {codec}",                                      // no value and no default
             "-c:v {codec|libx264",                               // unbalanced braces
             "-report",                                           // writes a log file
+            "-vf [in\\]null=1]metadata=mode=print:file=x.txt", // a label hiding a filter that writes files
+            "-vf \"['in]null=']drawtext=textfile=/etc/hostname\"", // the same with quotes, reading a file
+            "-vf null,metadata=mode=print:file=tcp\\://127.0.0.1\\:9", // a filter opening a connection
+            "-vf scale=320:240;[a]null",                         // graph syntax beyond a plain chain
+            "-vf null@x",                                        // instance names
+            "-c:v libx264 -x264-params stats=/tmp/x.log:pass=1", // encoder parameters that write files
+            "-c:v libx264 -x264-params qpfile=/etc/hostname",    // ... or read them
+            "-c:v libx265 -x265-params csv=/tmp/x.csv",
+            "-c:v libx264 -flags +pass1",                        // two-pass logs in the working directory
+            "-c:v h264_v4l2m2m",                                 // an encoder outside the list
+            "-c:a aac -ac 2\\1",                               // escapes
             "{input_url}"                                        // the input out of place
     })
     void anythingThatCouldReadOrWriteElsewhereIsRefused(String template) {
