@@ -327,11 +327,7 @@ final class LiveRelay {
                 }
                 toStart = new ArrayList<>(taps);
             }
-            while (src.hasRemaining()) {
-                int n = Math.min(src.remaining(), ring.capacity() / 2);
-                makeRoom(n);
-                ring.append(src, n);
-            }
+            appendWholePackets(c, src);
             c.lastDataNanos = System.nanoTime();
             r = ring;
             type = c.contentType;
@@ -341,6 +337,39 @@ final class LiveRelay {
         }
         for (ClientTap t : taps) {
             t.drain();
+        }
+    }
+
+    /**
+     * Players see only whole packets of a connection: a packet cut by a broken connection would otherwise run
+     * into the next source's first packet and reach every player damaged. The cut tail waits in the connection
+     * until the rest of its packet arrives; it is given to players at a clean end and dropped at a failure.
+     */
+    private void appendWholePackets(Connection c, ByteBuffer src) {
+        if (c.partialLength > 0) {
+            int n = Math.min(TsRing.PACKET - c.partialLength, src.remaining());
+            src.get(c.partial, c.partialLength, n);
+            c.partialLength += n;
+            if (c.partialLength < TsRing.PACKET) {
+                return;
+            }
+            append(ByteBuffer.wrap(c.partial, 0, TsRing.PACKET), TsRing.PACKET);
+            c.partialLength = 0;
+        }
+        int whole = src.remaining() - src.remaining() % TsRing.PACKET;
+        append(src, whole);
+        int rest = src.remaining();
+        src.get(c.partial, 0, rest);
+        c.partialLength = rest;
+    }
+
+    private void append(ByteBuffer src, int length) {
+        int left = length;
+        while (left > 0) {
+            int n = Math.min(left, ring.capacity() / 2);
+            makeRoom(n);
+            ring.append(src, n);
+            left -= n;
         }
     }
 
@@ -356,6 +385,10 @@ final class LiveRelay {
             }
             current = null;
             state = State.IDLE;
+            if (c.partialLength > 0) {
+                append(ByteBuffer.wrap(c.partial, 0, c.partialLength), c.partialLength); // a clean end: all of it
+                c.partialLength = 0;
+            }
             end = ring.head();
         }
         for (ClientTap t : taps) {
@@ -485,6 +518,9 @@ final class LiveRelay {
         volatile boolean responded;
         volatile long lastDataNanos = System.nanoTime();
         boolean sawData;
+        /** The start of a packet whose rest has not arrived yet (guarded by the relay's lock). */
+        final byte[] partial = new byte[TsRing.PACKET];
+        int partialLength;
         String contentType = "video/mp2t";
 
         final URI uri;

@@ -90,6 +90,22 @@ class ResilienceIT extends SluiceIT {
         }
     }
 
+    @Test
+    void aPacketCutByAResetNeverReachesPlayers() throws Exception {
+        upstream.route("/live/cut.ts", TestUpstream.firstThen(
+                TestUpstream.liveTsThenResetMidPacket(1000, 100), TestUpstream.liveTs(RATE)));
+        String id = api.register(upstream.url("/live/cut.ts"));
+        try (Player p = Player.play(playerUrl(id), 400_000)) {
+            Await.until("bytes well after the reset", Duration.ofSeconds(15), () -> p.captured() >= 400_000);
+            assertEquals(2, upstream.requests("/live/cut.ts"));
+            byte[] got = p.capturedBytes();
+            for (int off = 0; off + LiveTs.PACKET <= got.length; off += LiveTs.PACKET) {
+                assertTrue(LiveTs.indexOf(got, off) >= 0, "byte " + off + " does not start a whole packet "
+                        + "(the reset came after " + 1000 * LiveTs.PACKET + " bytes)");
+            }
+        }
+    }
+
     /** SPEC 9.5 with 1, 2 and 3 failover URLs and 1 and 5 players: no skip, no close, never two upstreams. */
     @Test
     void manualFailoverMovesEveryPlayerToTheNextSourceAtOnce() throws Exception {

@@ -447,6 +447,17 @@ public final class TestUpstream implements AutoCloseable {
         };
     }
 
+    /** Live TS for {@code packets} whole packets and {@code cut} bytes of the next one, then a TCP reset. */
+    public static Handler liveTsThenResetMidPacket(int packets, int cut) {
+        return ex -> {
+            ex.head(200, "video/mp2t", -1);
+            byte[] data = LiveTs.packets(0, packets + 1);
+            ex.body(data, 0, packets * LiveTs.PACKET + cut);
+            sleepQuietly(200); // let the bytes reach the proxy before the reset discards what is in flight
+            ex.reset();
+        };
+    }
+
     /** A load balancer: 302 to each of {@code targets} in turn. */
     public static Handler alternatingRedirect(String... targets) {
         AtomicInteger calls = new AtomicInteger();
