@@ -40,6 +40,8 @@ public class HlsServlet extends HttpServlet {
     @Inject
     MainPlaylists mainPlaylists;
     @Inject
+    VariantPlaylists variants;
+    @Inject
     SegmentReferences references;
     @Inject
     HlsSessions sessions;
@@ -88,7 +90,10 @@ public class HlsServlet extends HttpServlet {
         PlayerIdentity who = PlayerIdentity.of(req, stream.id());
         sessions.seen(stream, who);
         boolean main = variant == null;
-        String sequenceKey = main ? "main" : target.getPath();
+        int position = position(req.getParameter("k"));
+        boolean followsSource = !main && position >= 0 && req.getParameter("s") != null;
+        // A variant's sequence belongs to its position in the master, so it runs on across a change of source.
+        String sequenceKey = main ? "main" : followsSource ? "variant-" + position : target.getPath();
         String base = PlayerUrls.base(settings, req) + "/hls/" + stream.id();
         String clientSuffix = clientSuffix(req);
         AsyncContext async = req.startAsync();
@@ -113,7 +118,9 @@ public class HlsServlet extends HttpServlet {
             public void onStartAsync(jakarta.servlet.AsyncEvent event) {
             }
         });
-        var fetch = main ? mainPlaylists.fetch(stream) : playlists.fetch(stream.spec(), target);
+        var fetch = main ? mainPlaylists.fetch(stream)
+                : followsSource ? variants.fetch(stream, target, position, req.getParameter("s"))
+                : playlists.fetch(stream.spec(), target);
         fetch.whenComplete((fetched, error) -> async.start(() -> {
             try {
                 if (error != null) {
@@ -124,8 +131,10 @@ public class HlsServlet extends HttpServlet {
                     ServletProblems.send(resp, f.playerStatus(), f.message());
                 } else {
                     String owned = mainPlaylists.ownSequence(stream, sequenceKey, fetched);
+                    // Read after the fetch: a failover or sticky lock it caused is the source of this master.
+                    String sourceKey = main ? VariantPlaylists.sourceKey(stream) : null;
                     String body = PlaylistRewriter.rewrite(owned, fetched.finalUri(),
-                            new SignedUris(stream.id(), base, clientSuffix));
+                            new SignedUris(stream.id(), base, clientSuffix, sourceKey));
                     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                     resp.setStatus(200);
                     resp.setContentType(PLAYLIST_TYPE);
@@ -156,6 +165,19 @@ public class HlsServlet extends HttpServlet {
                 });
     }
 
+    /** A variant's position in its master, from a reference Sluice handed out; -1 when absent or not a number. */
+    private static int position(String k) {
+        if (k == null || k.isEmpty() || k.length() > 4) {
+            return -1;
+        }
+        for (int i = 0; i < k.length(); i++) {
+            if (!Character.isDigit(k.charAt(i))) {
+                return -1;
+            }
+        }
+        return Integer.parseInt(k);
+    }
+
     /** A player that named itself keeps its name on the URLs it is handed. */
     private static String clientSuffix(HttpServletRequest req) {
         String id = req.getParameter("client_id");
@@ -168,16 +190,22 @@ public class HlsServlet extends HttpServlet {
         private final String streamId;
         private final String base;
         private final String clientSuffix;
+        /** For the stream's own playlist: the source it came from, so its variants can follow a failover. */
+        private final String sourceKey;
+        private int position;
 
-        SignedUris(String streamId, String base, String clientSuffix) {
+        SignedUris(String streamId, String base, String clientSuffix, String sourceKey) {
             this.streamId = streamId;
             this.base = base;
             this.clientSuffix = clientSuffix;
+            this.sourceKey = sourceKey;
         }
 
         @Override
         public String playlist(URI upstream) {
-            return base + "/playlist.m3u8?v=" + references.sign(streamId, upstream) + clientSuffix;
+            // The position and source need no signature: they only choose among the stream's own playlists.
+            String follow = sourceKey == null ? "" : "&k=" + position++ + "&s=" + sourceKey;
+            return base + "/playlist.m3u8?v=" + references.sign(streamId, upstream) + follow + clientSuffix;
         }
 
         @Override

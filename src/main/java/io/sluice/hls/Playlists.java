@@ -26,6 +26,27 @@ public final class Playlists {
         return body.contains("#EXT-X-STREAM-INF") || body.contains("#EXT-X-I-FRAME-STREAM-INF");
     }
 
+    /**
+     * The playlists a master names (variants, renditions, I-frame playlists), resolved against {@code base}, in
+     * the order {@link PlaylistRewriter} visits them: the order that numbers the references players are given.
+     */
+    public static java.util.List<java.net.URI> playlistUris(String master, java.net.URI base) {
+        java.util.List<java.net.URI> out = new java.util.ArrayList<>();
+        PlaylistRewriter.rewrite(master, base, new PlaylistRewriter.UriMapper() {
+            @Override
+            public String playlist(java.net.URI upstream) {
+                out.add(upstream);
+                return "";
+            }
+
+            @Override
+            public String media(java.net.URI upstream) {
+                return "";
+            }
+        });
+        return out;
+    }
+
     /** The target duration in seconds, or -1 when absent (masters have none). */
     public static int targetDuration(String body) {
         Matcher m = TARGET_DURATION.matcher(body);

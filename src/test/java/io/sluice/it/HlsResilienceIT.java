@@ -122,4 +122,50 @@ class HlsResilienceIT extends SluiceIT {
         assertTrue(after.contains("#EXT-X-DISCONTINUITY"), after);
         assertEquals(0, api.get("/streams/" + id).json().getJsonObject("stream").getInt("current_failover_index"));
     }
+
+    private String get(String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static String firstUri(String playlist) {
+        return playlist.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void playersOnAVariantFollowTheMasterToTheBackupWhenThePrimaryDies() throws Exception {
+        LiveHls.serve(upstream, "/mprim", 2000);
+        LiveHls.serve(upstream, "/mback", 7);
+        String id = api.register(upstream.url("/mprim/master.m3u8"),
+                "\"failover_urls\":[\"" + upstream.url("/mback/master.m3u8") + "\"]");
+        String variant = firstUri(playlist(id)); // players keep this and rarely load the master again
+        long before = mediaSequence(get(variant));
+        upstream.route("/mprim/master.m3u8", TestUpstream.status(502));
+        upstream.route("/mprim/index.m3u8", TestUpstream.status(502));
+        Thread.sleep(1100); // the player's next refresh, past the reuse window
+        String after = get(variant);
+        assertTrue(mediaSequence(after) > before, before + " then " + mediaSequence(after));
+        assertTrue(after.contains("#EXT-X-DISCONTINUITY"), after);
+        assertEquals(1, upstream.requests("/mback/index.m3u8"), "the same variant, from the backup's master");
+        assertEquals(0, api.get("/streams/" + id).json().getJsonObject("stream").getInt("current_failover_index"));
+    }
+
+    @Test
+    void aManualFailoverMovesPlayersOnAVariantToo() throws Exception {
+        LiveHls.serve(upstream, "/vprim", 3000);
+        LiveHls.serve(upstream, "/vback", 11);
+        String id = api.register(upstream.url("/vprim/master.m3u8"),
+                "\"failover_urls\":[\"" + upstream.url("/vback/master.m3u8") + "\"]");
+        String variant = firstUri(playlist(id));
+        long before = mediaSequence(get(variant));
+        assertEquals(200, api.post("/streams/" + id + "/failover", "").status());
+        int primaryPolls = upstream.requests("/vprim/index.m3u8");
+        String after = get(variant);
+        assertEquals(1, upstream.requests("/vback/index.m3u8"), "served from the backup at once");
+        assertEquals(primaryPolls, upstream.requests("/vprim/index.m3u8"), "the old source is not asked again");
+        assertTrue(mediaSequence(after) >= before, before + " then " + mediaSequence(after));
+        assertTrue(after.contains("#EXT-X-DISCONTINUITY"), after);
+    }
 }
