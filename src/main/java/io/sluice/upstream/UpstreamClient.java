@@ -80,12 +80,26 @@ public class UpstreamClient {
                 // Retries are the recovery episode's decision, not the client's.
                 .disableAutomaticRetries()
                 .disableAuthCaching()
+                // The reactor reports its own trouble here; closing it while a worker still runs makes it trip
+                // over its closed selector, which is the shutdown we asked for, not an error worth a stack trace.
+                .setIoReactorExceptionCallback(this::reactorTrouble)
                 .build();
         client.start();
     }
 
+    private volatile boolean stopping;
+
+    private void reactorTrouble(Exception e) {
+        if (stopping && e instanceof java.nio.channels.ClosedSelectorException) {
+            return;
+        }
+        java.util.logging.Logger.getLogger(UpstreamClient.class.getName())
+                .log(java.util.logging.Level.WARNING, "Upstream I/O reactor failure", e);
+    }
+
     @PreDestroy
     void stop() {
+        stopping = true;
         client.close(CloseMode.IMMEDIATE);
         timer.shutdownNow();
     }
