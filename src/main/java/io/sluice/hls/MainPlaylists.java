@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,14 +33,35 @@ public class MainPlaylists {
 
     /** The stream's playlist as players should see its sequence (URIs not yet rewritten). */
     public CompletableFuture<PlaylistFetcher.Fetched> fetch(Stream stream) {
-        // One recovery per stream, however many players ask meanwhile.
+        return coalesced(stream.id(), () -> attempt(stream, null, CompletableFuture::completedFuture));
+    }
+
+    /**
+     * The playlist at {@code position} of the stream's master, fetched from the current source; a failure of the
+     * master or of that playlist is a failure of the source, recovered like the master's own (retry, revert,
+     * failover), once for all players of that position.
+     */
+    public CompletableFuture<PlaylistFetcher.Fetched> fetchVariant(Stream stream, int position) {
+        return coalesced(stream.id() + "|" + position, () -> attempt(stream, null, master -> {
+            List<URI> named = Playlists.playlistUris(master.body(), master.finalUri());
+            if (named.isEmpty()) {
+                return CompletableFuture.completedFuture(master); // this source is a media playlist itself
+            }
+            // A backup's master may name fewer playlists: the last one is the closest guess.
+            return fetcher.fetch(stream.spec(), named.get(Math.min(position, named.size() - 1)));
+        }));
+    }
+
+    /** One fetch (and its recovery) per key, however many players ask meanwhile. */
+    private CompletableFuture<PlaylistFetcher.Fetched> coalesced(String key,
+            java.util.function.Supplier<CompletableFuture<PlaylistFetcher.Fetched>> work) {
         CompletableFuture<PlaylistFetcher.Fetched> mine = new CompletableFuture<>();
-        CompletableFuture<PlaylistFetcher.Fetched> running = recovering.putIfAbsent(stream.id(), mine);
+        CompletableFuture<PlaylistFetcher.Fetched> running = recovering.putIfAbsent(key, mine);
         if (running != null) {
             return running;
         }
-        attempt(stream, null).whenComplete((fetched, error) -> {
-            recovering.remove(stream.id(), mine);
+        work.get().whenComplete((fetched, error) -> {
+            recovering.remove(key, mine);
             if (error != null) {
                 mine.completeExceptionally(error);
             } else {
@@ -61,19 +84,26 @@ public class MainPlaylists {
         sequences.keySet().removeIf(k -> k.startsWith(stopped.streamId() + "|"));
     }
 
-    private CompletableFuture<PlaylistFetcher.Fetched> attempt(Stream stream, RecoveryEpisode episode) {
+    /** Fetches the master from the current source, then {@code then} of it; a failure of either runs recovery. */
+    private CompletableFuture<PlaylistFetcher.Fetched> attempt(Stream stream, RecoveryEpisode episode,
+            Function<PlaylistFetcher.Fetched, CompletableFuture<PlaylistFetcher.Fetched>> then) {
         URI url = URI.create(stream.sources().requestUrl());
-        return fetcher.fetch(stream.spec(), url).handle((fetched, error) -> {
-            if (error == null) {
-                recovery.responded(stream.recoverySubject(), url, fetched.finalUri());
-                return CompletableFuture.completedFuture(fetched);
-            }
-            UpstreamFailure f = PlaylistFetcher.failureOf(error);
-            stream.countError();
-            RecoveryEpisode ep = episode != null ? episode : recovery.newEpisode(stream.sources());
-            return recovery.afterFailure(stream.recoverySubject(), ep, f).thenCompose(go -> go
-                    ? attempt(stream, ep)
-                    : CompletableFuture.<PlaylistFetcher.Fetched>failedFuture(new UpstreamFailureException(f)));
-        }).thenCompose(x -> x);
+        return fetcher.fetch(stream.spec(), url)
+                .thenCompose(master -> {
+                    // The sticky lock follows the master's redirects, not those of what it names.
+                    recovery.responded(stream.recoverySubject(), url, master.finalUri());
+                    return then.apply(master);
+                })
+                .handle((fetched, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(fetched);
+                    }
+                    UpstreamFailure f = PlaylistFetcher.failureOf(error);
+                    stream.countError();
+                    RecoveryEpisode ep = episode != null ? episode : recovery.newEpisode(stream.sources());
+                    return recovery.afterFailure(stream.recoverySubject(), ep, f).thenCompose(go -> go
+                            ? attempt(stream, ep, then)
+                            : CompletableFuture.<PlaylistFetcher.Fetched>failedFuture(new UpstreamFailureException(f)));
+                }).thenCompose(x -> x);
     }
 }

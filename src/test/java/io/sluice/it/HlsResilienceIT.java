@@ -168,4 +168,22 @@ class HlsResilienceIT extends SluiceIT {
         assertTrue(mediaSequence(after) >= before, before + " then " + mediaSequence(after));
         assertTrue(after.contains("#EXT-X-DISCONTINUITY"), after);
     }
+
+    @Test
+    void aDeadVariantIsAFailureOfItsSourceEvenWhileTheMasterStillAnswers() throws Exception {
+        LiveHls.serve(upstream, "/dprim", 4000);
+        LiveHls.serve(upstream, "/dback", 3);
+        String id = api.register(upstream.url("/dprim/master.m3u8"),
+                "\"failover_urls\":[\"" + upstream.url("/dback/master.m3u8") + "\"]");
+        String variant = firstUri(playlist(id));
+        long before = mediaSequence(get(variant));
+        upstream.route("/dprim/index.m3u8", TestUpstream.status(503)); // the master still answers
+        Thread.sleep(1100); // the player's next refresh, past the reuse window
+        String after = get(variant);
+        assertTrue(mediaSequence(after) > before, before + " then " + mediaSequence(after));
+        assertTrue(after.contains("#EXT-X-DISCONTINUITY"), after);
+        assertEquals(1, upstream.requests("/dback/index.m3u8"));
+        assertEquals(0, api.get("/streams/" + id).json().getJsonObject("stream").getInt("current_failover_index"));
+        assertTrue(api.get("/events").body().contains("failover_triggered"));
+    }
 }
