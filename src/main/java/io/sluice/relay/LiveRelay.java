@@ -75,6 +75,11 @@ final class LiveRelay {
         return current != null;
     }
 
+    /** Holds a connection to its provider, or is between two while it recovers (it will connect again). */
+    synchronized boolean holdsProviderPlace() {
+        return current != null || state == State.RECOVERING;
+    }
+
     int playerCount() {
         return taps.size();
     }

@@ -47,6 +47,10 @@ public class LiveRelays {
     Ffmpeg ffmpeg;
 
     private final ConcurrentHashMap<String, LiveRelay> shared = new ConcurrentHashMap<>();
+    /** Streams admitted under the provider limit whose relay has not connected yet (guarded by itself). */
+    private final java.util.Map<String, Admission> admissions = new java.util.HashMap<>();
+    /** Attaching a player and connecting its relay takes milliseconds; a place is kept this long for it. */
+    private static final long ADMISSION_NANOS = TimeUnit.SECONDS.toNanos(2);
     private final Set<LiveRelay> all = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService clock;
 
@@ -80,8 +84,10 @@ public class LiveRelays {
 
     /**
      * Provider capacity (SPEC 11): may this stream open an upstream now? A stream that already has one always
-     * may; past {@code PROVIDER_MAX_CONNECTIONS} open upstreams to the same host, the new stream is refused,
-     * or the host's oldest stream is stopped to make room ({@code PROVIDER_LIMIT_POLICY=stop_oldest}).
+     * may; past {@code PROVIDER_MAX_CONNECTIONS} upstreams to the same host, the new stream is refused, or the
+     * host's oldest stream is stopped to make room ({@code PROVIDER_LIMIT_POLICY=stop_oldest}). Decisions are
+     * taken one at a time, and an admitted stream holds its place until its relay has connected, so players of
+     * two new streams arriving together cannot both take the last place.
      */
     boolean admit(Stream stream) {
         int max = settings.providerMaxConnections();
@@ -89,26 +95,46 @@ public class LiveRelays {
             return true;
         }
         LiveRelay mine = shared.get(stream.id());
-        if (mine != null && (mine.hasUpstream() || mine.playerCount() > 0)) {
+        if (mine != null && (mine.holdsProviderPlace() || mine.playerCount() > 0)) {
             return true;
         }
         String host = hostOf(stream);
-        List<LiveRelay> sameHost = all.stream()
-                .filter(r -> r.hasUpstream() && host.equals(hostOf(r.stream())) && !r.streamId().equals(stream.id()))
-                .toList();
-        if (sameHost.size() < max) {
+        synchronized (admissions) {
+            long now = System.nanoTime();
+            List<LiveRelay> sameHost = all.stream()
+                    .filter(r -> r.holdsProviderPlace() && host.equals(hostOf(r.stream())) && !r.streamId().equals(stream.id()))
+                    .toList();
+            Set<String> connected = new java.util.HashSet<>();
+            all.stream().filter(LiveRelay::holdsProviderPlace).forEach(r -> connected.add(r.streamId()));
+            // Kept only until its relay connects (then the relay counts) or for a moment at most.
+            admissions.entrySet().removeIf(e -> now - e.getValue().until() > 0 || connected.contains(e.getKey()));
+            long pending = admissions.entrySet().stream()
+                    .filter(e -> e.getValue().host().equals(host) && !e.getKey().equals(stream.id()))
+                    .count();
+            if (sameHost.size() + pending < max) {
+                admissions.put(stream.id(), new Admission(host, now + ADMISSION_NANOS));
+                return true;
+            }
+            if (!"stop_oldest".equals(settings.providerLimitPolicy())) {
+                return false;
+            }
+            Optional<Stream> oldest = sameHost.stream().map(LiveRelay::stream)
+                    .min(java.util.Comparator.comparing(Stream::createdAt));
+            if (oldest.isEmpty()) {
+                return false; // every place is held by a stream still connecting: nothing old to stop
+            }
+            try {
+                registry.stop(oldest.get().id(), "provider_limit");
+            } catch (io.sluice.store.StoreUnavailableException e) {
+                return false; // the oldest stream could not be stopped for good, so the limit stands
+            }
+            admissions.put(stream.id(), new Admission(host, now + ADMISSION_NANOS));
             return true;
         }
-        if (!"stop_oldest".equals(settings.providerLimitPolicy())) {
-            return false;
-        }
-        Optional<Stream> oldest = sameHost.stream().map(LiveRelay::stream).min(java.util.Comparator.comparing(Stream::createdAt));
-        try {
-            oldest.ifPresent(o -> registry.stop(o.id(), "provider_limit"));
-            return true;
-        } catch (io.sluice.store.StoreUnavailableException e) {
-            return false; // the oldest stream could not be stopped for good, so the limit stands
-        }
+    }
+
+    /** A stream admitted but not connected yet, and until when its place is kept for it. */
+    private record Admission(String host, long until) {
     }
 
     private static String hostOf(Stream s) {
@@ -140,6 +166,9 @@ public class LiveRelays {
     }
 
     void onStreamStopped(@Observes StreamStopped stopped) {
+        synchronized (admissions) {
+            admissions.remove(stopped.streamId());
+        }
         LiveRelay r = shared.remove(stopped.streamId());
         if (r != null) {
             r.close();

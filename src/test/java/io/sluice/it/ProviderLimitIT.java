@@ -8,6 +8,7 @@ import io.sluice.testing.Await;
 import io.sluice.testing.Player;
 import io.sluice.testing.TestUpstream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -35,6 +36,29 @@ class ProviderLimitIT extends SluiceIT {
             Api.Reply refused = api.send(api.request("/stream/" + b).GET().build());
             assertEquals(503, refused.status());
             assertTrue(refused.detail().contains("127.0.0.1"), refused.detail());
+        }
+    }
+
+    @Test
+    void newStreamsArrivingTogetherNeverTakeMorePlacesThanTheLimit() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                upstream.route("/together/" + round + "/" + i + ".ts", TestUpstream.liveTs(100_000));
+                ids.add(api.register(upstream.url("/together/" + round + "/" + i + ".ts")));
+            }
+            List<Player> players = ids.stream().map(id -> Player.play(playerUrl(id), 1024)).toList();
+            try {
+                Await.until("every player answered", Duration.ofSeconds(10),
+                        () -> players.stream().allMatch(p -> p.status() > 0));
+                long playing = players.stream().filter(p -> p.status() == 200).count();
+                assertEquals(1, playing, "round " + round + ": one place for " + players.size() + " new streams");
+                assertEquals(1, upstream.openConnections(), "round " + round + ": one provider connection");
+            } finally {
+                players.forEach(Player::close);
+                ids.forEach(id -> api.delete("/streams/" + id));
+                Await.until("the provider let go", Duration.ofSeconds(10), () -> upstream.openConnections() == 0);
+            }
         }
     }
 }
