@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +39,8 @@ public class StatusResource {
     ProxyStats stats;
     @Inject
     UpstreamClient upstream;
+    @Inject
+    io.sluice.transcode.Ffmpeg ffmpeg;
 
     public record Root(String name, String version, String status, long uptimeSeconds) {
     }
@@ -48,7 +51,16 @@ public class StatusResource {
                        double readTimeout, double liveChunkTimeoutSeconds, int streamRetryAttempts,
                        double streamRetryDelay, boolean streamRetryExponentialBackoff, double streamTotalTimeout,
                        int maxFailoverAttempts, boolean useStickySession, double clientTimeout, double streamTimeout,
-                       boolean sharedUpstream, int relayBufferBytes, String store) {
+                       boolean sharedUpstream, int relayBufferBytes, String store, Redis redis,
+                       Transcoding transcoding) {
+    }
+
+    /** m3u-proxy's {@code redis} block: where the store is, never its password. */
+    public record Redis(boolean enabled, String host, Integer port, Integer db) {
+    }
+
+    /** m3u-proxy's {@code transcoding} block: whether FFmpeg is here, and the profiles by name. */
+    public record Transcoding(boolean enabled, Map<String, String> profiles) {
     }
 
     public record ConnectionTest(boolean success, Integer statusCode, String message, String urlTested) {
@@ -68,7 +80,23 @@ public class StatusResource {
                 secs(s.connectTimeout()), secs(s.readTimeout()), secs(s.liveChunkTimeout()), s.retryAttempts(),
                 secs(s.retryDelay()), s.retryExponentialBackoff(), secs(s.totalTimeout()), s.maxFailoverAttempts(),
                 s.useStickySession(), secs(s.clientTimeout()), secs(s.streamTimeout()), s.sharedUpstream(),
-                s.relayBufferBytes(), s.store());
+                s.relayBufferBytes(), s.store(), redis(s), transcoding());
+    }
+
+    private static Redis redis(Settings s) {
+        if (s.redisUrl().isEmpty()) {
+            return new Redis(false, null, null, null);
+        }
+        java.net.URI u = s.redisUrl().get();
+        String path = u.getPath() == null ? "" : u.getPath().replace("/", "");
+        return new Redis(s.store().equals("redis"), u.getHost(), u.getPort() == -1 ? 6379 : u.getPort(),
+                path.matches("\\d{1,5}") ? Integer.valueOf(path) : 0);
+    }
+
+    private Transcoding transcoding() {
+        Map<String, String> profiles = new java.util.LinkedHashMap<>();
+        io.sluice.transcode.TranscodeProfiles.all().forEach(p -> profiles.put(p.name(), p.description()));
+        return new Transcoding(ffmpeg.available(), profiles);
     }
 
     /** Fetches the head of a URL as a stream would (user agent, redirects, timeouts) and reports what came back. */

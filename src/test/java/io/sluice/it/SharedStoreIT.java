@@ -168,6 +168,10 @@ class SharedStoreIT {
             assertEquals("7", metadataOf(b, id).getString("channel_id"));
         }
         assertEquals(404, b.get("/streams/" + "0".repeat(32)).status(), "unknown ids stay unknown");
+        JsonObject redis = b.get("/info").json().getJsonObject("redis");
+        assertTrue(redis.getBoolean("enabled"));
+        assertEquals("127.0.0.1", redis.getString("host"));
+        assertEquals(REDIS.port(), redis.getInt("port"));
     }
 
     @Test

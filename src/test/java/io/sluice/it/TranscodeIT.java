@@ -54,6 +54,9 @@ class TranscodeIT extends SluiceIT {
         assertTrue(p.getJsonArray("profiles").getJsonObject(3).getString("parameters").contains("scale=-2:720"));
         assertTrue(p.getJsonObject("ffmpeg").getBoolean("available"));
         assertTrue(p.getJsonObject("ffmpeg").getString("version").startsWith("ffmpeg version"));
+        JsonObject info = api.get("/info").json().getJsonObject("transcoding");
+        assertTrue(info.getBoolean("enabled"));
+        assertTrue(info.getJsonObject("profiles").containsKey("720p"), info.toString());
     }
 
     @Test
