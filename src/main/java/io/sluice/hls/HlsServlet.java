@@ -90,10 +90,11 @@ public class HlsServlet extends HttpServlet {
         PlayerIdentity who = PlayerIdentity.of(req, stream.id());
         sessions.seen(stream, who);
         boolean main = variant == null;
-        int position = position(req.getParameter("k"));
-        boolean followsSource = !main && position >= 0 && req.getParameter("s") != null;
-        // A variant's sequence belongs to its position in the master, so it runs on across a change of source.
-        String sequenceKey = main ? "main" : followsSource ? "variant-" + position : target.getPath();
+        Optional<VariantPlaylists.Place> place = main ? Optional.empty() : variants.verify(stream.id(), req.getParameter("p"));
+        boolean followsSource = place.isPresent();
+        // A variant's sequence belongs to its place in the master, so it runs on across a change of source.
+        String sequenceKey = main ? "main" : followsSource
+                ? "variant-" + place.get().position().tag() + "-" + place.get().position().index() : target.getPath();
         String base = PlayerUrls.base(settings, req) + "/hls/" + stream.id();
         String clientSuffix = clientSuffix(req);
         AsyncContext async = req.startAsync();
@@ -119,14 +120,14 @@ public class HlsServlet extends HttpServlet {
             }
         });
         var fetch = main ? mainPlaylists.fetch(stream)
-                : followsSource ? variants.fetch(stream, target, position, req.getParameter("s"))
+                : followsSource ? variants.fetch(stream, target, place.get())
                 : playlists.fetch(stream.spec(), target);
         fetch.whenComplete((fetched, error) -> async.start(() -> {
             try {
                 if (error != null) {
                     UpstreamFailure f = PlaylistFetcher.failureOf(error);
-                    if (!main) {
-                        stream.countError(); // the main playlist counted its own in its recovery
+                    if (!main && !followsSource) {
+                        stream.countError(); // the stream's recovery counted its own
                     }
                     ServletProblems.send(resp, f.playerStatus(), f.message());
                 } else {
@@ -165,19 +166,6 @@ public class HlsServlet extends HttpServlet {
                 });
     }
 
-    /** A variant's position in its master, from a reference Sluice handed out; -1 when absent or not a number. */
-    private static int position(String k) {
-        if (k == null || k.isEmpty() || k.length() > 4) {
-            return -1;
-        }
-        for (int i = 0; i < k.length(); i++) {
-            if (!Character.isDigit(k.charAt(i))) {
-                return -1;
-            }
-        }
-        return Integer.parseInt(k);
-    }
-
     /** A player that named itself keeps its name on the URLs it is handed. */
     private static String clientSuffix(HttpServletRequest req) {
         String id = req.getParameter("client_id");
@@ -192,7 +180,7 @@ public class HlsServlet extends HttpServlet {
         private final String clientSuffix;
         /** For the stream's own playlist: the source it came from, so its variants can follow a failover. */
         private final String sourceKey;
-        private int position;
+        private final java.util.Map<String, Integer> counted = new java.util.HashMap<>();
 
         SignedUris(String streamId, String base, String clientSuffix, String sourceKey) {
             this.streamId = streamId;
@@ -203,8 +191,16 @@ public class HlsServlet extends HttpServlet {
 
         @Override
         public String playlist(URI upstream) {
-            // The position and source need no signature: they only choose among the stream's own playlists.
-            String follow = sourceKey == null ? "" : "&k=" + position++ + "&s=" + sourceKey;
+            return playlist(upstream, "");
+        }
+
+        @Override
+        public String playlist(URI upstream, String tag) {
+            String follow = "";
+            if (sourceKey != null && !tag.isEmpty()) {
+                int index = counted.merge(tag, 1, Integer::sum) - 1;
+                follow = "&p=" + variants.sign(streamId, tag, index, sourceKey);
+            }
             return base + "/playlist.m3u8?v=" + references.sign(streamId, upstream) + follow + clientSuffix;
         }
 

@@ -18,6 +18,11 @@ public final class PlaylistRewriter {
         /** A playlist: a variant, a rendition, an I-frame playlist, a rendition report. */
         String playlist(URI upstream);
 
+        /** The same, told which tag names it ({@code #EXT-X-STREAM-INF} for a variant's URI line). */
+        default String playlist(URI upstream, String tag) {
+            return playlist(upstream);
+        }
+
         /** Media: a segment, a key, an init map, a part, a preload hint. */
         String media(URI upstream);
     }
@@ -49,9 +54,9 @@ public final class PlaylistRewriter {
                 switch (tag) {
                     case "#EXT-X-STREAM-INF" -> nextIsVariant = true;
                     case "#EXT-X-MEDIA", "#EXT-X-I-FRAME-STREAM-INF", "#EXT-X-RENDITION-REPORT" ->
-                            rewritten = rewriteUriAttribute(line, base, mapper, true);
+                            rewritten = rewriteUriAttribute(line, base, mapper, tag);
                     case "#EXT-X-KEY", "#EXT-X-SESSION-KEY", "#EXT-X-MAP", "#EXT-X-PART", "#EXT-X-PRELOAD-HINT" ->
-                            rewritten = rewriteUriAttribute(line, base, mapper, false);
+                            rewritten = rewriteUriAttribute(line, base, mapper, null);
                     default -> {
                         // any other tag or comment is kept as it is
                     }
@@ -59,7 +64,7 @@ public final class PlaylistRewriter {
             } else if (!trimmed.isEmpty()) {
                 URI target = resolve(base, trimmed);
                 if (target != null) {
-                    rewritten = nextIsVariant ? mapper.playlist(target) : mapper.media(target);
+                    rewritten = nextIsVariant ? mapper.playlist(target, "#EXT-X-STREAM-INF") : mapper.media(target);
                 }
                 nextIsVariant = false;
             }
@@ -74,7 +79,8 @@ public final class PlaylistRewriter {
         return colon < 0 ? line : line.substring(0, colon);
     }
 
-    private static String rewriteUriAttribute(String line, URI base, UriMapper mapper, boolean playlist) {
+    /** {@code playlistTag}: the tag when the URI names a playlist, null when it names media. */
+    private static String rewriteUriAttribute(String line, URI base, UriMapper mapper, String playlistTag) {
         int colon = line.indexOf(':');
         if (colon < 0) {
             return line;
@@ -93,7 +99,7 @@ public final class PlaylistRewriter {
         if (target == null) {
             return line;
         }
-        String replacement = playlist ? mapper.playlist(target) : mapper.media(target);
+        String replacement = playlistTag != null ? mapper.playlist(target, playlistTag) : mapper.media(target);
         return line.substring(0, colon + 1) + attributes.substring(0, m.start(3)) + replacement
                 + attributes.substring(m.end(3));
     }

@@ -26,16 +26,25 @@ public final class Playlists {
         return body.contains("#EXT-X-STREAM-INF") || body.contains("#EXT-X-I-FRAME-STREAM-INF");
     }
 
+    /** A playlist a master names, with the tag that names it. */
+    public record Named(String tag, java.net.URI uri) {
+    }
+
     /**
      * The playlists a master names (variants, renditions, I-frame playlists), resolved against {@code base}, in
-     * the order {@link PlaylistRewriter} visits them: the order that numbers the references players are given.
+     * the order {@link PlaylistRewriter} visits them.
      */
-    public static java.util.List<java.net.URI> playlistUris(String master, java.net.URI base) {
-        java.util.List<java.net.URI> out = new java.util.ArrayList<>();
+    public static java.util.List<Named> playlistUris(String master, java.net.URI base) {
+        java.util.List<Named> out = new java.util.ArrayList<>();
         PlaylistRewriter.rewrite(master, base, new PlaylistRewriter.UriMapper() {
             @Override
             public String playlist(java.net.URI upstream) {
-                out.add(upstream);
+                throw new IllegalStateException("the rewriter names the tag");
+            }
+
+            @Override
+            public String playlist(java.net.URI upstream, String tag) {
+                out.add(new Named(tag, upstream));
                 return "";
             }
 

@@ -61,8 +61,40 @@ public class SegmentReferences {
                 + B64.encodeToString(mac(streamId, url, expiry));
     }
 
+    /**
+     * A signed value that is not a URL (a variant's position in its master): its own prefix keeps it from ever
+     * passing as a URL reference, and a URL reference from passing as one of these.
+     */
+    public String signValue(String streamId, String value) {
+        long expiry = System.currentTimeMillis() / 1000 + settings.segmentReferenceTtl().toSeconds();
+        return sign(streamId, VALUE + value, expiry);
+    }
+
+    public Optional<String> verifyValue(String streamId, String reference) {
+        return checked(streamId, reference).filter(v -> v.startsWith(VALUE)).map(v -> v.substring(VALUE.length()));
+    }
+
+    private static final String VALUE = "sluice-value:";
+
     /** The URL behind a reference, when it was signed by us for this stream and has not expired. */
     public Optional<URI> verify(String streamId, String reference) {
+        return checked(streamId, reference).flatMap(url -> {
+            try {
+                URI uri = new URI(url);
+                String scheme = uri.getScheme();
+                // Signed by us means produced by the rewriter, which only hands out http(s); checked again anyway.
+                if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+                    return Optional.empty();
+                }
+                return Optional.of(uri);
+            } catch (java.net.URISyntaxException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The signed text of a reference, when it was signed by us for this stream and has not expired. */
+    private Optional<String> checked(String streamId, String reference) {
         if (reference == null || reference.length() > MAX_REFERENCE) {
             return Optional.empty();
         }
@@ -86,14 +118,8 @@ public class SegmentReferences {
             if (expiry < System.currentTimeMillis() / 1000) {
                 return Optional.empty();
             }
-            URI uri = new URI(url);
-            String scheme = uri.getScheme();
-            // Signed by us means produced by the rewriter, which only hands out http(s); checked again anyway.
-            if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-                return Optional.empty();
-            }
-            return Optional.of(uri);
-        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            return Optional.of(url);
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }

@@ -99,6 +99,7 @@ public class LiveRelays {
             return true;
         }
         String host = hostOf(stream);
+        Stream toStop;
         synchronized (admissions) {
             long now = System.nanoTime();
             List<LiveRelay> sameHost = all.stream()
@@ -123,13 +124,18 @@ public class LiveRelays {
             if (oldest.isEmpty()) {
                 return false; // every place is held by a stream still connecting: nothing old to stop
             }
-            try {
-                registry.stop(oldest.get().id(), "provider_limit");
-            } catch (io.sluice.store.StoreUnavailableException e) {
-                return false; // the oldest stream could not be stopped for good, so the limit stands
-            }
+            toStop = oldest.get();
+            // The place is taken now; the stop (store calls, players closed) happens outside the lock.
             admissions.put(stream.id(), new Admission(host, now + ADMISSION_NANOS));
+        }
+        try {
+            registry.stop(toStop.id(), "provider_limit");
             return true;
+        } catch (io.sluice.store.StoreUnavailableException e) {
+            synchronized (admissions) {
+                admissions.remove(stream.id());
+            }
+            return false; // the oldest stream could not be stopped for good, so the limit stands
         }
     }
 

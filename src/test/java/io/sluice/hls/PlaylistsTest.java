@@ -19,10 +19,10 @@ class PlaylistsTest {
                 https://cdn.example/high/index.m3u8?token=1
                 #EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=90000,URI="iframes.m3u8"
                 """;
-        assertEquals(List.of(URI.create("http://p.example/live/audio/en.m3u8"),
-                        URI.create("http://p.example/live/low/index.m3u8"),
-                        URI.create("https://cdn.example/high/index.m3u8?token=1"),
-                        URI.create("http://p.example/live/iframes.m3u8")),
+        assertEquals(List.of(new Playlists.Named("#EXT-X-MEDIA", URI.create("http://p.example/live/audio/en.m3u8")),
+                        new Playlists.Named("#EXT-X-STREAM-INF", URI.create("http://p.example/live/low/index.m3u8")),
+                        new Playlists.Named("#EXT-X-STREAM-INF", URI.create("https://cdn.example/high/index.m3u8?token=1")),
+                        new Playlists.Named("#EXT-X-I-FRAME-STREAM-INF", URI.create("http://p.example/live/iframes.m3u8"))),
                 Playlists.playlistUris(master, URI.create("http://p.example/live/master.m3u8")));
     }
 

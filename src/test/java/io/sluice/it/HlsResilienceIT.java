@@ -186,4 +186,92 @@ class HlsResilienceIT extends SluiceIT {
         assertEquals(0, api.get("/streams/" + id).json().getJsonObject("stream").getInt("current_failover_index"));
         assertTrue(api.get("/events").body().contains("failover_triggered"));
     }
+
+    /** A master naming {@code variants} (absolute URLs), each as a video variant. */
+    private static TestUpstream.Handler master(String... variants) {
+        StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
+        for (int i = 0; i < variants.length; i++) {
+            b.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(100000 * (i + 1)).append('\n').append(variants[i]).append('\n');
+        }
+        return ex -> ex.respond(200, "application/vnd.apple.mpegurl", b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static List<String> uris(String playlist) {
+        return playlist.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    }
+
+    @Test
+    void manyVariantsFailingTogetherMoveTheStreamOnceNotPastAHealthyBackup() throws Exception {
+        List<String> prim = new ArrayList<>();
+        List<String> back1 = new ArrayList<>();
+        List<String> back2 = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            LiveHls.serve(upstream, "/p" + i, 100);
+            LiveHls.serve(upstream, "/ba" + i, 5);
+            LiveHls.serve(upstream, "/bb" + i, 9);
+            prim.add(upstream.url("/p" + i + "/index.m3u8"));
+            back1.add(upstream.url("/ba" + i + "/index.m3u8"));
+            back2.add(upstream.url("/bb" + i + "/index.m3u8"));
+        }
+        upstream.route("/pm/master.m3u8", master(prim.toArray(String[]::new)));
+        upstream.route("/bam/master.m3u8", master(back1.toArray(String[]::new)));
+        upstream.route("/bbm/master.m3u8", master(back2.toArray(String[]::new)));
+        String id = api.register(upstream.url("/pm/master.m3u8"), "\"failover_urls\":[\"" + upstream.url("/bam/master.m3u8")
+                + "\",\"" + upstream.url("/bbm/master.m3u8") + "\"]");
+        List<String> variants = uris(playlist(id));
+        assertEquals(3, variants.size());
+        for (String v : variants) {
+            get(v);
+        }
+        upstream.route("/pm/master.m3u8", TestUpstream.status(502));
+        for (int i = 0; i < 3; i++) {
+            upstream.route("/p" + i + "/index.m3u8", TestUpstream.status(502));
+        }
+        Thread.sleep(1100); // the players' next refresh, past the reuse window
+        List<java.util.concurrent.CompletableFuture<String>> all = variants.stream()
+                .map(v -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return get(v);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                })).toList();
+        for (var f : all) {
+            assertTrue(f.get(30, java.util.concurrent.TimeUnit.SECONDS).contains("#EXTINF"));
+        }
+        assertEquals(0, api.get("/streams/" + id).json().getJsonObject("stream").getInt("current_failover_index"),
+                "one failover, to the first backup, which answers");
+        assertEquals(0, upstream.requests("/bbm/master.m3u8"), "the second backup was never needed");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, upstream.requests("/ba" + i + "/index.m3u8"), "each player kept its own variant: " + i);
+        }
+    }
+
+    @Test
+    void aVariantFollowsToAVariantOfTheBackupNeverToAnotherKindOfPlaylist() throws Exception {
+        LiveHls.serve(upstream, "/kv0", 100);
+        LiveHls.serve(upstream, "/kv1", 100);
+        LiveHls.serve(upstream, "/kaudio", 100);
+        LiveHls.serve(upstream, "/kb0", 5);
+        LiveHls.serve(upstream, "/kbiframe", 5);
+        String primary = "#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"en\",URI=\"" + upstream.url("/kaudio/index.m3u8")
+                + "\"\n#EXT-X-STREAM-INF:BANDWIDTH=100000,AUDIO=\"a\"\n" + upstream.url("/kv0/index.m3u8")
+                + "\n#EXT-X-STREAM-INF:BANDWIDTH=200000,AUDIO=\"a\"\n" + upstream.url("/kv1/index.m3u8") + "\n";
+        String backup = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\n" + upstream.url("/kb0/index.m3u8")
+                + "\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=10000,URI=\"" + upstream.url("/kbiframe/index.m3u8") + "\"\n";
+        upstream.route("/km/master.m3u8", ex -> ex.respond(200, "application/vnd.apple.mpegurl",
+                primary.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        upstream.route("/kbm/master.m3u8", ex -> ex.respond(200, "application/vnd.apple.mpegurl",
+                backup.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String id = api.register(upstream.url("/km/master.m3u8"),
+                "\"failover_urls\":[\"" + upstream.url("/kbm/master.m3u8") + "\"]");
+        String secondVariant = uris(playlist(id)).get(1);
+        get(secondVariant);
+        upstream.route("/km/master.m3u8", TestUpstream.status(502));
+        upstream.route("/kv1/index.m3u8", TestUpstream.status(502));
+        Thread.sleep(1100);
+        get(secondVariant);
+        assertEquals(1, upstream.requests("/kb0/index.m3u8"), "the backup's only video variant");
+        assertEquals(0, upstream.requests("/kbiframe/index.m3u8"), "never its I-frame playlist");
+    }
 }
