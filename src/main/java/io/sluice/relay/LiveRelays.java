@@ -233,8 +233,7 @@ public class LiveRelays {
             return null;
         }
         if (!transcoders.canStart()) {
-            return ffmpeg.available() ? "Transcoding capacity reached (TRANSCODE_MAX_PROCESSES)"
-                    : "Transcoding needs FFmpeg, which is not installed here (install it, or set FFMPEG_PATH)";
+            return ffmpeg.available() ? Transcoders.AT_CAPACITY : Ffmpeg.MISSING;
         }
         return null;
     }

@@ -67,7 +67,8 @@ public final class StreamRequestParser {
         return ((JsonString) v).getString();
     }
 
-    private static String optionalString(JsonObject o, String field) {
+    /** A string field that may be absent or null; any other type is a 422 naming the field. */
+    public static String optionalString(JsonObject o, String field) {
         return !o.containsKey(field) || o.isNull(field) ? null : string(o, field);
     }
 

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class Ffmpeg {
+    /** What a player or an editor is told when transcoding is asked for and FFmpeg is not here. */
+    public static final String MISSING = "Transcoding needs FFmpeg, which is not installed here: install it "
+            + "(Debian: apt-get install ffmpeg) or set FFMPEG_PATH";
     private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     @Inject

@@ -28,12 +28,12 @@ public final class TranscodeRequestParser {
     public StreamSpec parse(JsonValue body) {
         StreamSpec source = new StreamRequestParser(settings).parse(body); // checks the body is an object
         JsonObject o = body.asJsonObject();
-        String format = optionalString(o, "output_format");
+        String format = StreamRequestParser.optionalString(o, "output_format");
         if (format != null && !List.of("mpegts", "ts").contains(format.toLowerCase(Locale.ROOT))) {
             throw ApiException.badInput("output_format must be mpegts: Sluice relays transcoded streams as MPEG-TS");
         }
         Map<String, String> variables = variables(o);
-        String given = optionalString(o, "profile");
+        String given = StreamRequestParser.optionalString(o, "profile");
         String profile = given == null || given.isBlank() ? "default" : given.trim();
         String name;
         String template;
@@ -71,17 +71,6 @@ public final class TranscodeRequestParser {
             }
         });
         return out;
-    }
-
-    private static String optionalString(JsonObject o, String field) {
-        if (!o.containsKey(field) || o.isNull(field)) {
-            return null;
-        }
-        JsonValue v = o.get(field);
-        if (v.getValueType() != JsonValue.ValueType.STRING) {
-            throw ApiException.badInput(field + " must be a string");
-        }
-        return ((JsonString) v).getString();
     }
 
     private static String clip(String s) {

@@ -58,8 +58,7 @@ public class TranscodeResource {
     public TranscodeCreated create(InputStream body, @Context HttpServletRequest request) {
         StreamSpec spec = new TranscodeRequestParser(settings).parse(JsonBodies.read(body));
         if (!ffmpeg.available()) {
-            throw new ApiException(503, "Transcoding needs FFmpeg, which is not installed here: install it "
-                    + "(Debian: apt-get install ffmpeg) or set FFMPEG_PATH");
+            throw new ApiException(503, Ffmpeg.MISSING);
         }
         Stream stream = registry.register(spec);
         StreamSpec current = stream.spec();

@@ -86,7 +86,7 @@ public final class TranscoderProcess implements Feed {
 
     private void run() {
         if (!slot.get()) {
-            sink.onFailure(UpstreamFailure.transcoder(503, "Transcoding capacity reached (TRANSCODE_MAX_PROCESSES)"));
+            sink.onFailure(UpstreamFailure.transcoder(503, Transcoders.AT_CAPACITY));
             return;
         }
         Process p = null;
@@ -97,7 +97,7 @@ public final class TranscoderProcess implements Feed {
             try {
                 p = new ProcessBuilder(command).start();
             } catch (IOException e) {
-                sink.onFailure(UpstreamFailure.transcoder(503, "FFmpeg could not be started: install it or set FFMPEG_PATH"));
+                sink.onFailure(UpstreamFailure.transcoder(503, Ffmpeg.MISSING));
                 return;
             }
             process = p;

@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Starts transcoders and bounds how many run at once ({@code TRANSCODE_MAX_PROCESSES}): each takes CPU cores. */
 @ApplicationScoped
 public class Transcoders {
+    /** What a player is told when every process slot is taken. */
+    public static final String AT_CAPACITY = "Transcoding capacity reached (TRANSCODE_MAX_PROCESSES)";
+
     @Inject
     Settings settings;
     @Inject

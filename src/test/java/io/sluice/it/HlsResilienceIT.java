@@ -33,10 +33,7 @@ class HlsResilienceIT extends SluiceIT {
     }
 
     private String playlist(String id) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api.base() + "/hls/" + id
-                + "/playlist.m3u8")).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return r.body();
+        return get(api.base() + "/hls/" + id + "/playlist.m3u8");
     }
 
     private static long mediaSequence(String playlist) {
@@ -130,17 +127,13 @@ class HlsResilienceIT extends SluiceIT {
         return r.body();
     }
 
-    private static String firstUri(String playlist) {
-        return playlist.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst().orElseThrow();
-    }
-
     @Test
     void playersOnAVariantFollowTheMasterToTheBackupWhenThePrimaryDies() throws Exception {
         LiveHls.serve(upstream, "/mprim", 2000);
         LiveHls.serve(upstream, "/mback", 7);
         String id = api.register(upstream.url("/mprim/master.m3u8"),
                 "\"failover_urls\":[\"" + upstream.url("/mback/master.m3u8") + "\"]");
-        String variant = firstUri(playlist(id)); // players keep this and rarely load the master again
+        String variant = uris(playlist(id)).get(0); // players keep this and rarely load the master again
         long before = mediaSequence(get(variant));
         upstream.route("/mprim/master.m3u8", TestUpstream.status(502));
         upstream.route("/mprim/index.m3u8", TestUpstream.status(502));
@@ -158,7 +151,7 @@ class HlsResilienceIT extends SluiceIT {
         LiveHls.serve(upstream, "/vback", 11);
         String id = api.register(upstream.url("/vprim/master.m3u8"),
                 "\"failover_urls\":[\"" + upstream.url("/vback/master.m3u8") + "\"]");
-        String variant = firstUri(playlist(id));
+        String variant = uris(playlist(id)).get(0);
         long before = mediaSequence(get(variant));
         assertEquals(200, api.post("/streams/" + id + "/failover", "").status());
         int primaryPolls = upstream.requests("/vprim/index.m3u8");
@@ -175,7 +168,7 @@ class HlsResilienceIT extends SluiceIT {
         LiveHls.serve(upstream, "/dback", 3);
         String id = api.register(upstream.url("/dprim/master.m3u8"),
                 "\"failover_urls\":[\"" + upstream.url("/dback/master.m3u8") + "\"]");
-        String variant = firstUri(playlist(id));
+        String variant = uris(playlist(id)).get(0);
         long before = mediaSequence(get(variant));
         upstream.route("/dprim/index.m3u8", TestUpstream.status(503)); // the master still answers
         Thread.sleep(1100); // the player's next refresh, past the reuse window
