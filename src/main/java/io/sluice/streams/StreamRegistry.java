@@ -5,6 +5,7 @@ import io.sluice.events.StreamStarted;
 import io.sluice.events.StreamStopped;
 import io.sluice.store.Bucket;
 import io.sluice.store.Documents;
+import io.sluice.store.RecentRemovals;
 import io.sluice.store.Store;
 import io.sluice.store.StoreReplica;
 import io.sluice.store.StoreUnavailableException;
@@ -38,8 +39,8 @@ public class StreamRegistry implements StoreReplica {
     Store store;
 
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
-    /** Streams stopped here since the last sync pass began: a pass that read them before must not bring them back. */
-    private final ConcurrentHashMap<String, Long> stoppedAt = new ConcurrentHashMap<>();
+    /** Streams stopped here since the last sync pass began. */
+    private final RecentRemovals stopped = new RecentRemovals();
     /** Bytes served to players since start, including streams since removed. */
     private final LongAdder bytesServed = new LongAdder();
 
@@ -135,7 +136,7 @@ public class StreamRegistry implements StoreReplica {
             return false;
         }
         if (store.shared()) {
-            stoppedAt.put(id, System.nanoTime()); // before the store forgets it: a pass under way must not bring it back
+            stopped.removing(id); // before the store forgets it: a pass under way must not bring it back
         }
         Tombstones.mark(store, Bucket.STREAMS, id);
         store.remove(Bucket.STREAMS, id);
@@ -182,7 +183,7 @@ public class StreamRegistry implements StoreReplica {
                 events.fire(new StreamStopped(local.id(), REASON_REMOVED_ELSEWHERE, Instant.now()));
             }
         }
-        stoppedAt.values().removeIf(at -> at - snapshotStart < 0); // later passes read after these stops
+        stopped.passRead(snapshotStart);
     }
 
     private static boolean complete(StoredStream s) {
@@ -194,7 +195,7 @@ public class StreamRegistry implements StoreReplica {
      * new. {@code readAt} is when the document was read: a stop here after it wins.
      */
     private Optional<Stream> takeIn(String id, String doc, long readAt) {
-        if (stoppedAt.getOrDefault(id, readAt) - readAt > 0) {
+        if (stopped.since(id, readAt)) {
             return Optional.empty();
         }
         return Documents.read(doc, StoredStream.class)

@@ -5,6 +5,7 @@ import io.sluice.config.Settings;
 import io.sluice.events.SluiceEvent;
 import io.sluice.store.Bucket;
 import io.sluice.store.Documents;
+import io.sluice.store.RecentRemovals;
 import io.sluice.store.Store;
 import io.sluice.store.StoreReplica;
 import io.sluice.store.StoreUnavailableException;
@@ -47,8 +48,8 @@ public class WebhookDispatcher implements StoreReplica {
     private final ConcurrentHashMap<String, Webhook> hooks = new ConcurrentHashMap<>();
     /** When the store last confirmed each webhook ({@link System#nanoTime()}), or {@link #WRITING}. */
     private final ConcurrentHashMap<String, Long> storedAt = new ConcurrentHashMap<>();
-    /** Webhooks removed here since the last sync pass began: a pass that read them before must not bring them back. */
-    private final ConcurrentHashMap<String, Long> removedAt = new ConcurrentHashMap<>();
+    /** Webhooks removed here since the last sync pass began. */
+    private final RecentRemovals removedHere = new RecentRemovals();
     private final AtomicLong intakeDropped = new AtomicLong();
     final AtomicLong deliveredTotal = new AtomicLong();
     final AtomicLong failedTotal = new AtomicLong();
@@ -130,7 +131,7 @@ public class WebhookDispatcher implements StoreReplica {
             return false;
         }
         if (store.shared()) {
-            removedAt.put(url, System.nanoTime()); // before the store forgets it: a pass under way must not bring it back
+            removedHere.removing(url); // before the store forgets it: a pass under way must not bring it back
         }
         Tombstones.mark(store, Bucket.WEBHOOKS, url);
         store.remove(Bucket.WEBHOOKS, url);
@@ -138,13 +139,12 @@ public class WebhookDispatcher implements StoreReplica {
         return true;
     }
 
-    private boolean uninstall(String url) {
+    private void uninstall(String url) {
         storedAt.remove(url);
         Webhook old = hooks.remove(url);
         if (old != null) {
             old.close();
         }
-        return old != null;
     }
 
     /** Takes in webhooks registered, changed or removed through other instances. */
@@ -153,8 +153,7 @@ public class WebhookDispatcher implements StoreReplica {
         var stored = from.all(Bucket.WEBHOOKS);
         stored.forEach((url, doc) -> Documents.read(doc, WebhookSpec.class).filter(spec -> spec.url() != null).ifPresent(spec -> {
             Webhook mine = hooks.get(url);
-            boolean removedSince = removedAt.getOrDefault(url, snapshotStart) - snapshotStart > 0;
-            boolean fresh = mine == null && !removedSince;
+            boolean fresh = mine == null && !removedHere.since(url, snapshotStart);
             boolean changed = mine != null && confirmedBefore(url, snapshotStart) && !mine.spec().equals(spec);
             if (url.equals(spec.url()) && (fresh || changed)) {
                 storedAt.put(url, snapshotStart);
@@ -173,7 +172,7 @@ public class WebhookDispatcher implements StoreReplica {
                 from.restore(Bucket.WEBHOOKS, url, Documents.write(mine.spec())); // the store lost it: write it back
             }
         }
-        removedAt.values().removeIf(at -> at - snapshotStart < 0); // later passes read after these removals
+        removedHere.passRead(snapshotStart);
     }
 
     private boolean confirmedBefore(String url, long nanos) {
