@@ -1,33 +1,38 @@
 package io.sluice.relay;
 
-import io.sluice.streams.Client;
-import io.sluice.streams.Stream;
-import io.sluice.support.AsyncPlayerResponse;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.http.HttpServletResponse;
+import io.sluice.web.ServletProblems;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 
 /**
- * One player connection reading a {@link LiveRelay}'s ring with non-blocking writes.
+ * One player reading a {@link LiveRelay}'s ring through a {@link PlayerOutput} with non-blocking writes.
  *
  * <p>All {@code isReady}/{@code write} calls happen under this object's lock: they come from the container
- * ({@code onWritePossible}) and from the upstream's I/O thread (new data), and the servlet output stream is not
- * thread-safe. This lock is never held while taking the relay's lock, so the relay may lock taps.
+ * ({@link #writePossible}) and from the upstream's I/O thread (new data), and the output is not thread-safe. This
+ * lock is never held while taking the relay's lock, so the relay may lock taps.
  */
-final class ClientTap extends AsyncPlayerResponse {
+final class ClientTap {
+    /** What a tap tells the relay it reads. */
+    interface Owner {
+        /** The tap wrote bytes: the upstream may have room again. */
+        void advanced();
+
+        /** The tap's response ended; it reads no more. */
+        void left(ClientTap tap);
+
+        void firstByte(long nanos);
+    }
+
     /** One write at most this big: the container copies what the socket does not take, per blocked player. */
-    private static final int MAX_WRITE = 32 * 1024;
+    static final int MAX_WRITE = 32 * 1024;
     /** A body with no three aligned sync bytes in this much data is not TS: pass it through unaligned. */
     private static final int SYNC_GIVE_UP = 64 * 1024;
 
-    private final AsyncContext async;
-    private final HttpServletResponse response;
-    private final ServletOutputStream out;
-    private final Stream stream;
-    private final Client client;
-    private final LiveRelay relay;
+    private final PlayerOutput out;
+    private final String clientId;
+    private final LongConsumer served;
+    private final Owner relay;
     private final Runnable onFinish;
     private final String playlistLocation;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -41,29 +46,33 @@ final class ClientTap extends AsyncPlayerResponse {
     /** The rest of the packet a skipped player was in the middle of: it gets whole packets, then the jump. */
     private final byte[] unfinishedPacket = new byte[TsRing.PACKET];
     private int unfinishedLength;
+    /** An error answer's body waiting to be written, or null. */
+    private byte[] errorBody;
 
     private final long createdNanos = System.nanoTime();
     private boolean firstByteSeen;
     private volatile boolean started;
     private volatile boolean done;
     private volatile long pos;
-    /** When the container last refused a write (isReady false); 0 while writes are possible. */
+    /** When the output last refused a write (isReady false); 0 while writes are possible. */
     private volatile long blockedSinceNanos;
 
-    ClientTap(AsyncContext async, HttpServletResponse response, ServletOutputStream out, Stream stream,
-              Client client, LiveRelay relay, String playlistLocation, Runnable onFinish) {
-        this.async = async;
-        this.response = response;
+    /**
+     * @param served     told every byte count written (the player's statistics)
+     * @param onFinish   run once when the response has ended, after the relay was told
+     */
+    ClientTap(PlayerOutput out, String clientId, LongConsumer served, Owner relay, String playlistLocation,
+              Runnable onFinish) {
         this.out = out;
-        this.stream = stream;
-        this.client = client;
+        this.clientId = clientId;
+        this.served = served;
         this.relay = relay;
         this.onFinish = onFinish;
         this.playlistLocation = playlistLocation;
     }
 
     String clientId() {
-        return client.clientId();
+        return clientId;
     }
 
     boolean isStarted() {
@@ -80,8 +89,7 @@ final class ClientTap extends AsyncPlayerResponse {
 
     /** A tap still holds the upstream back only while it is writing; one blocked longer than the grace does not. */
     boolean holdsUpstream(long nowNanos, long graceNanos) {
-        long since = blockedSinceNanos;
-        return started && !done && (since == 0 || nowNanos - since <= graceNanos);
+        return Pacing.holdsUpstream(started && !done, blockedSinceNanos, nowNanos, graceNanos);
     }
 
     /** Starts the player's 200 response at {@code joinAt}; with {@code sync} it first seeks a packet boundary. */
@@ -94,10 +102,7 @@ final class ClientTap extends AsyncPlayerResponse {
             pos = joinAt;
             needsSync = sync;
             packetBase = sync ? -1 : joinAt; // a connection's first byte starts a packet
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType(contentType);
-            response.setHeader("Cache-Control", "no-cache, no-store");
-            response.setHeader("Access-Control-Allow-Origin", "*");
+            out.beginStream(contentType);
             started = true;
         }
         drain();
@@ -105,24 +110,21 @@ final class ClientTap extends AsyncPlayerResponse {
 
     /** Answers a player that has received nothing yet with an error status and a JSON detail. */
     void fail(int status, String detail) {
-        synchronized (this) {
-            if (started || done) {
-                return;
-            }
-            prepareError(response, status, detail);
-            started = true;
-        }
-        drain();
+        answer(status, detail, null);
     }
 
     /** The stream turned out to be HLS: the player is sent to its playlist (players follow redirects). */
     void redirectToPlaylist() {
+        answer(302, "This stream is HLS: " + playlistLocation, playlistLocation);
+    }
+
+    private void answer(int status, String detail, String location) {
         synchronized (this) {
             if (started || done) {
                 return;
             }
-            prepareError(response, HttpServletResponse.SC_FOUND, "This stream is HLS: " + playlistLocation);
-            response.setHeader("Location", playlistLocation);
+            errorBody = ServletProblems.body(detail);
+            out.beginError(status, errorBody.length, location);
             started = true;
         }
         drain();
@@ -165,12 +167,12 @@ final class ClientTap extends AsyncPlayerResponse {
         finish();
     }
 
-    @Override
-    public void onWritePossible() {
+    /** The output takes bytes again after refusing them. */
+    void writePossible() {
         drain();
     }
 
-    /** Writes what the ring holds for this player while the container accepts bytes without blocking. */
+    /** Writes what the ring holds for this player while the output accepts bytes without blocking. */
     void drain() {
         boolean advanced = false;
         boolean complete = false;
@@ -179,12 +181,16 @@ final class ClientTap extends AsyncPlayerResponse {
                 return;
             }
             try {
-                if (hasPendingError()) {
-                    complete = writePendingError(out);
+                if (errorBody != null) {
+                    if (out.isReady()) {
+                        out.write(errorBody, 0, errorBody.length);
+                        errorBody = null;
+                        complete = true;
+                    }
                 } else {
                     while (true) {
                         if (!out.isReady()) {
-                            // The container calls onWritePossible when this write has gone out.
+                            // The output calls writePossible when this write has gone out.
                             if (blockedSinceNanos == 0) {
                                 blockedSinceNanos = System.nanoTime();
                             }
@@ -212,7 +218,7 @@ final class ClientTap extends AsyncPlayerResponse {
                             relay.firstByte(System.nanoTime() - createdNanos);
                         }
                         pos += n;
-                        stream.served(client, n);
+                        served.accept(n);
                         advanced = true;
                     }
                 }
@@ -223,7 +229,7 @@ final class ClientTap extends AsyncPlayerResponse {
         if (complete) {
             finish();
         } else if (advanced) {
-            relay.readerAdvanced();
+            relay.advanced();
         }
     }
 
@@ -242,14 +248,14 @@ final class ClientTap extends AsyncPlayerResponse {
         return false;
     }
 
-    @Override
-    protected void finish() {
+    /** Ends the response and lets the relay go on without this player; once, whatever ended it. */
+    void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         done = true;
-        complete(async);
-        relay.detach(this);
+        out.complete();
+        relay.left(this);
         onFinish.run();
     }
 }

@@ -5,25 +5,25 @@ import io.sluice.streams.Stream;
 import io.sluice.streams.StreamKind;
 import io.sluice.sources.RecoveryEpisode;
 import io.sluice.transcode.TranscoderProcess;
-import io.sluice.upstream.BodySink;
-import io.sluice.upstream.Feed;
 import io.sluice.upstream.FlowControlledConsumer;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.upstream.UpstreamFailureException;
 import io.sluice.upstream.UpstreamRequest;
-import io.sluice.upstream.UpstreamResponse;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * One live MPEG-TS upstream fanned out to its players through a bounded {@link TsRing} (SPEC 6).
+ * One live MPEG-TS upstream fanned out to its players through a bounded {@link TsRing} (SPEC 6): the relay's
+ * state and the coordination of its parts. The parts: {@link UpstreamConnection} (one exchange),
+ * {@link PacketAssembler} (whole packets), {@link #ingest} (where packets enter the ring), {@link Pacing}
+ * (credit, join and skip arithmetic), {@link RelayRecovery} (the episode in progress) and {@link ClientTap}
+ * (one player).
  *
  * <p>Pacing rule: the upstream is read only as far as the ring has room behind the slowest player that is still
  * writing. A player whose writes have been blocked longer than {@code SLOW_CLIENT_GRACE} stops holding the
@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * boundary (counted). So a fast reader of a finite file gets every byte, and a stalled player never slows the
  * upstream or the others for longer than the grace.
  */
-final class LiveRelay {
+final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     private static final Logger LOG = Logger.getLogger(LiveRelay.class.getName());
 
     enum State { IDLE, CONNECTING, STREAMING, RECOVERING, CLOSED }
@@ -44,13 +44,12 @@ final class LiveRelay {
     // Guarded by this.
     private State state = State.IDLE;
     private TsRing ring;
+    /** Where whole packets enter {@link #ring}; built with it. */
+    private PacketSink ingest;
     /** Written under the lock; volatile so players on their hot path can read it without the lock. */
-    private volatile Connection current;
+    private volatile UpstreamConnection current;
     private ScheduledFuture<?> pendingRelease;
-    /** The recovery episode in progress; null while the upstream is healthy. */
-    private RecoveryEpisode episode;
-    /** When the upstream broke under playing players, for the stall histogram; 0 when not stalled. */
-    private long stalledSinceNanos;
+    private final RelayRecovery recovery = new RelayRecovery();
 
     LiveRelay(Stream stream, boolean shared, LiveRelays owner) {
         this.stream = stream;
@@ -100,10 +99,11 @@ final class LiveRelay {
                 if (state == State.IDLE) {
                     connect();
                 } else if (state == State.STREAMING) {
+                    UpstreamConnection c = current;
                     startRing = ring;
-                    joinAt = joinPosition();
-                    sync = joinAt != current.start;
-                    type = current.contentType;
+                    joinAt = Pacing.joinPosition(c.start, ring.tail(), ring.head(), ring.capacity());
+                    sync = joinAt != c.start;
+                    type = c.contentType();
                 }
             }
         }
@@ -114,12 +114,8 @@ final class LiveRelay {
         }
     }
 
-    /** A new player starts half a ring behind the live edge: a burst that fills its buffer fast. */
-    private long joinPosition() {
-        return Math.max(current.start, Math.max(ring.tail(), ring.head() - ring.capacity() / 2));
-    }
-
-    void detach(ClientTap tap) {
+    @Override
+    public void left(ClientTap tap) {
         boolean lastOne;
         synchronized (this) {
             lastOne = taps.remove(tap) && taps.isEmpty() && state != State.CLOSED;
@@ -137,10 +133,11 @@ final class LiveRelay {
             closeQuietly(); // a private upstream belongs to its one player
             return;
         }
-        readerAdvanced(); // the leaver may have been the one holding the upstream back
+        advanced(); // the leaver may have been the one holding the upstream back
     }
 
-    void firstByte(long nanos) {
+    @Override
+    public void firstByte(long nanos) {
         owner.measured(Measured.Kind.FIRST_BYTE, nanos);
     }
 
@@ -148,31 +145,29 @@ final class LiveRelay {
      * A player wrote bytes: if the upstream is waiting for room, there may be some now. Checked without a lock
      * first: hundreds of players call this per second, and only a paused upstream needs the room recomputed.
      */
-    void readerAdvanced() {
-        Connection c = current;
-        if (c != null && c.feed.isPaused()) {
-            c.feed.resume();
+    @Override
+    public void advanced() {
+        UpstreamConnection c = current;
+        if (c != null && c.feed().isPaused()) {
+            c.feed().resume();
         }
     }
 
     /** Called by the relay clock: chunk timeout, and re-evaluation of players that have become stalled. */
     void tick(long nowNanos) {
-        Connection c;
+        UpstreamConnection c;
         boolean stalled;
         synchronized (this) {
             c = current;
-            if (c == null || !c.responded) {
+            if (c == null || !c.responded()) {
                 return; // before the response head, HttpClient's own timeouts apply
             }
-            if (c.feed.isPaused()) {
-                c.lastDataNanos = nowNanos; // our own pause is not the upstream's silence
-            }
-            stalled = nowNanos - c.lastDataNanos > owner.settings().liveChunkTimeout().toNanos();
+            stalled = c.silentLongerThan(owner.settings().liveChunkTimeout().toNanos(), nowNanos);
         }
         if (stalled) {
             c.abort(UpstreamFailure.stall(owner.settings().liveChunkTimeout().toSeconds()));
         } else {
-            c.feed.resume();
+            c.feed().resume();
         }
     }
 
@@ -191,6 +186,7 @@ final class LiveRelay {
             cancelRelease();
             dropConnection();
             ring = null;
+            ingest = null;
             all = new ArrayList<>(taps);
             taps.clear();
         }
@@ -212,7 +208,8 @@ final class LiveRelay {
     private void release() {
         dropConnection();
         ring = null;
-        episode = null;
+        ingest = null;
+        recovery.end();
         state = State.IDLE;
     }
 
@@ -226,7 +223,7 @@ final class LiveRelay {
                 return;
             }
             dropConnection();
-            episode = null;
+            recovery.end();
             if (taps.isEmpty()) {
                 state = State.IDLE;
             } else {
@@ -246,35 +243,77 @@ final class LiveRelay {
         var spec = stream.spec();
         if (ring == null) {
             ring = new TsRing(owner.settings().relayBufferBytes());
+            ingest = ingest(ring);
         }
         URI uri = URI.create(stream.sources().requestUrl());
-        Connection c = new Connection(uri, ring.head());
+        UpstreamConnection c = new UpstreamConnection(uri, ring.head(), this);
         state = State.CONNECTING;
         // The feed is set before the connection is current: players read it without the relay's lock.
         if (spec.transcode() != null) {
             // One FFmpeg process per stream reads the source; its output is this stream's upstream (SPEC 12).
             TranscoderProcess process = owner.transcoders().process(stream.id(), uri, spec, c);
-            c.feed = process;
+            c.feed(process);
             current = c;
             process.start();
             return;
         }
         HttpFeed http = new HttpFeed(new FlowControlledConsumer(c, uri));
-        c.feed = http;
+        c.feed(http);
         current = c;
         http.started(owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()), http.consumer));
     }
 
     private void dropConnection() {
-        Connection c = current;
+        UpstreamConnection c = current;
         current = null;
         if (c != null) {
-            c.feed.stop();
+            c.stop();
         }
     }
 
+    /**
+     * The seam where whole packets of the current upstream enter the ring (called under the relay's lock, on the
+     * upstream's thread). Players the append would overwrite are moved first; appends are cut to half a ring so
+     * a moved player always lands on bytes that are still there.
+     */
+    private PacketSink ingest(TsRing r) {
+        return (src, length) -> {
+            int left = length;
+            while (left > 0) {
+                int n = Math.min(left, r.capacity() / 2);
+                makeRoom(r, n);
+                r.append(src, n);
+                left -= n;
+            }
+        };
+    }
+
+    /** Moves every player the next append would overwrite (never blocks the upstream's I/O thread). */
+    private void makeRoom(TsRing r, int incoming) {
+        long firstKept = Pacing.firstKeptAfter(r.head(), incoming, r.capacity());
+        if (firstKept <= 0) {
+            return;
+        }
+        long target = Pacing.skipTarget(r.head(), incoming, r.capacity());
+        for (ClientTap t : taps) {
+            if (t.isStarted() && !t.isDone() && t.position() < firstKept) {
+                t.skipTo(target);
+                owner.countSkip();
+                LOG.fine(() -> "player skipped to live edge stream=" + stream.id() + " client=" + t.clientId());
+            }
+        }
+    }
+
+    // ---- the current connection's events (UpstreamConnection.Listener) ----
+
+    @Override
+    public void responded(UpstreamConnection c, URI finalUri) {
+        owner.recovery().responded(stream.recoverySubject(), c.uri, finalUri);
+    }
+
     /** Room in the ring behind the slowest player that still holds the upstream back. */
-    private synchronized long room(Connection c) {
+    @Override
+    public synchronized long capacity(UpstreamConnection c) {
         if (c != current || ring == null) {
             return 0;
         }
@@ -287,32 +326,11 @@ final class LiveRelay {
                 oldest = Math.min(oldest, t.position());
             }
         }
-        return Math.max(0, ring.capacity() - slack() - (head - oldest));
+        return Pacing.room(ring.capacity(), head, oldest);
     }
 
-    /** Headroom kept for bytes HttpCore delivers beyond the granted window. */
-    private long slack() {
-        return Math.min(256 * 1024, ring.capacity() / 4);
-    }
-
-    /** Moves every player the next write would overwrite (never blocks the upstream's I/O thread). */
-    private void makeRoom(int incoming) {
-        long newHead = ring.head() + incoming;
-        long overwritten = newHead - ring.capacity();
-        if (overwritten <= 0) {
-            return;
-        }
-        long target = Math.max(overwritten, newHead - ring.capacity() / 2);
-        for (ClientTap t : taps) {
-            if (t.isStarted() && !t.isDone() && t.position() < overwritten) {
-                t.skipTo(target);
-                owner.countSkip();
-                LOG.fine(() -> "player skipped to live edge stream=" + stream.id() + " client=" + t.clientId());
-            }
-        }
-    }
-
-    private void onData(Connection c, ByteBuffer src) throws UpstreamFailureException {
+    @Override
+    public void data(UpstreamConnection c, ByteBuffer src) throws UpstreamFailureException {
         List<ClientTap> toStart = List.of();
         TsRing r;
         String type;
@@ -325,17 +343,16 @@ final class LiveRelay {
                 MediaSniffer.requireTransportStream(src);
                 c.sawData = true;
                 state = State.STREAMING;
-                episode = null; // a success ends the recovery episode and resets its counters
-                if (stalledSinceNanos != 0) {
-                    owner.measured(Measured.Kind.STALL, System.nanoTime() - stalledSinceNanos);
-                    stalledSinceNanos = 0;
+                long waited = recovery.recovered(System.nanoTime()); // a success ends the recovery episode
+                if (waited >= 0) {
+                    owner.measured(Measured.Kind.STALL, waited);
                 }
                 toStart = new ArrayList<>(taps);
             }
-            appendWholePackets(c, src);
-            c.lastDataNanos = System.nanoTime();
+            c.assembler.accept(src, ingest);
+            c.dataArrived(System.nanoTime());
             r = ring;
-            type = c.contentType;
+            type = c.contentType();
         }
         for (ClientTap t : toStart) {
             t.start(r, c.start, false, type);
@@ -345,42 +362,10 @@ final class LiveRelay {
         }
     }
 
-    /**
-     * Players see only whole packets of a connection: a packet cut by a broken connection would otherwise run
-     * into the next source's first packet and reach every player damaged. The cut tail waits in the connection
-     * until the rest of its packet arrives; it is given to players at a clean end and dropped at a failure.
-     */
-    private void appendWholePackets(Connection c, ByteBuffer src) {
-        if (c.partialLength > 0) {
-            int n = Math.min(TsRing.PACKET - c.partialLength, src.remaining());
-            src.get(c.partial, c.partialLength, n);
-            c.partialLength += n;
-            if (c.partialLength < TsRing.PACKET) {
-                return;
-            }
-            append(ByteBuffer.wrap(c.partial, 0, TsRing.PACKET), TsRing.PACKET);
-            c.partialLength = 0;
-        }
-        int whole = src.remaining() - src.remaining() % TsRing.PACKET;
-        append(src, whole);
-        int rest = src.remaining();
-        src.get(c.partial, 0, rest);
-        c.partialLength = rest;
-    }
-
-    private void append(ByteBuffer src, int length) {
-        int left = length;
-        while (left > 0) {
-            int n = Math.min(left, ring.capacity() / 2);
-            makeRoom(n);
-            ring.append(src, n);
-            left -= n;
-        }
-    }
-
-    private void onEnd(Connection c) {
+    @Override
+    public void ended(UpstreamConnection c) {
         if (!c.sawData) {
-            onFailure(c, UpstreamFailure.notMedia("empty body"));
+            failed(c, UpstreamFailure.notMedia("empty body"));
             return;
         }
         long end;
@@ -390,10 +375,7 @@ final class LiveRelay {
             }
             current = null;
             state = State.IDLE;
-            if (c.partialLength > 0) {
-                append(ByteBuffer.wrap(c.partial, 0, c.partialLength), c.partialLength); // a clean end: all of it
-                c.partialLength = 0;
-            }
+            c.assembler.flush(ingest); // a clean end: all of it
             end = ring.head();
         }
         for (ClientTap t : taps) {
@@ -401,7 +383,8 @@ final class LiveRelay {
         }
     }
 
-    private void onFailure(Connection c, UpstreamFailure f) {
+    @Override
+    public void failed(UpstreamConnection c, UpstreamFailure f) {
         if (f.kind() == UpstreamFailure.Kind.HLS_PLAYLIST) {
             onPlaylistInsteadOfTs(c);
             return;
@@ -415,25 +398,17 @@ final class LiveRelay {
             stream.countError();
             if (taps.isEmpty()) {
                 state = State.IDLE;
-                episode = null;
+                recovery.end();
                 return;
             }
             // Players keep their connections: they see a pause while the upstream recovers (SPEC 9.3).
             state = State.RECOVERING;
-            if (c.sawData && stalledSinceNanos == 0) {
-                stalledSinceNanos = System.nanoTime();
+            if (c.sawData) {
+                recovery.stalled(System.nanoTime());
             }
-            if (local(f)) {
-                ep = null;
-            } else {
-                if (episode == null) {
-                    episode = owner.recovery().newEpisode(stream.sources());
-                }
-                ep = episode;
-            }
+            ep = recovery.episodeFor(f, () -> owner.recovery().newEpisode(stream.sources()));
         }
         if (ep == null) {
-            // This instance cannot transcode now: no source is to blame, so no retry and no failover.
             LOG.info(() -> "transcoder refused stream=" + stream.id() + ": " + f.message());
             giveUp(f);
             return;
@@ -446,12 +421,12 @@ final class LiveRelay {
     /** The recovery step is done: connect to the URL it chose, or end the players when every source failed. */
     private void afterRecovery(RecoveryEpisode ep, boolean go, UpstreamFailure f) {
         synchronized (this) {
-            if (state != State.RECOVERING || episode != ep) {
+            if (state != State.RECOVERING || !recovery.isCurrent(ep)) {
                 return; // closed, released or switched by a manual failover meanwhile
             }
             if (taps.isEmpty()) {
                 state = State.IDLE;
-                episode = null;
+                recovery.end();
                 return;
             }
             if (go) {
@@ -460,11 +435,6 @@ final class LiveRelay {
             }
         }
         giveUp(f);
-    }
-
-    /** A refusal of this instance's own (no transcoder here), not a failure of the source. */
-    private static boolean local(UpstreamFailure f) {
-        return f.kind() == UpstreamFailure.Kind.TRANSCODER && f.statusCode() > 0;
     }
 
     /** Nothing more to try: waiting players get the failure's status, the others a clean end of what was relayed. */
@@ -476,7 +446,7 @@ final class LiveRelay {
                 return; // closed, released, or moved on by a manual failover meanwhile
             }
             state = State.IDLE;
-            episode = null;
+            recovery.end();
             end = ring == null ? -1 : ring.head();
             for (ClientTap t : taps) {
                 if (!t.isStarted()) {
@@ -485,7 +455,7 @@ final class LiveRelay {
             }
         }
         for (ClientTap t : waiting) {
-            t.fail(f.playerStatus(), local(f) ? f.message() : "All sources failed; last: " + f.message());
+            t.fail(f.playerStatus(), RelayRecovery.local(f) ? f.message() : "All sources failed; last: " + f.message());
         }
         if (end >= 0) {
             for (ClientTap t : taps) {
@@ -495,7 +465,7 @@ final class LiveRelay {
     }
 
     /** Handled as what it is (SPEC 5): from now on the stream is HLS, and waiting players go there. */
-    private void onPlaylistInsteadOfTs(Connection c) {
+    private void onPlaylistInsteadOfTs(UpstreamConnection c) {
         List<ClientTap> waiting = new ArrayList<>();
         synchronized (this) {
             if (c != current) {
@@ -512,72 +482,6 @@ final class LiveRelay {
         stream.correctKind(StreamKind.HLS);
         for (ClientTap t : waiting) {
             t.redirectToPlaylist();
-        }
-    }
-
-    /** One upstream exchange; callbacks from an exchange that is no longer current are ignored. */
-    private final class Connection implements BodySink {
-        final long start;
-        /** Set by {@link #connect()} before the feed can call back. */
-        volatile Feed feed;
-        volatile boolean responded;
-        volatile long lastDataNanos = System.nanoTime();
-        boolean sawData;
-        /** The start of a packet whose rest has not arrived yet (guarded by the relay's lock). */
-        final byte[] partial = new byte[TsRing.PACKET];
-        int partialLength;
-        String contentType = "video/mp2t";
-
-        final URI uri;
-
-        Connection(URI uri, long start) {
-            this.uri = uri;
-            this.start = start;
-        }
-
-        void abort(UpstreamFailure f) {
-            feed.stop();
-            LiveRelay.this.onFailure(this, f);
-        }
-
-        @Override
-        public void onResponse(UpstreamResponse r) throws UpstreamFailureException {
-            if (r.status() >= 400) {
-                throw new UpstreamFailureException(UpstreamFailure.status(r.status()));
-            }
-            String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
-            if (type.startsWith("text/html")) {
-                throw new UpstreamFailureException(UpstreamFailure.notMedia("HTML page (" + r.contentType() + ")"));
-            }
-            if (type.contains("mpegurl")) {
-                throw new UpstreamFailureException(UpstreamFailure.hlsPlaylist());
-            }
-            if (type.startsWith("video/") || type.startsWith("audio/")) {
-                contentType = r.contentType();
-            }
-            owner.recovery().responded(stream.recoverySubject(), uri, r.finalUri());
-            lastDataNanos = System.nanoTime();
-            responded = true;
-        }
-
-        @Override
-        public void onData(ByteBuffer data) throws UpstreamFailureException {
-            LiveRelay.this.onData(this, data);
-        }
-
-        @Override
-        public long capacity() {
-            return room(this);
-        }
-
-        @Override
-        public void onEnd() {
-            LiveRelay.this.onEnd(this);
-        }
-
-        @Override
-        public void onFailure(UpstreamFailure failure) {
-            LiveRelay.this.onFailure(this, failure);
         }
     }
 }

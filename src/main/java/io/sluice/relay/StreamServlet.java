@@ -81,10 +81,12 @@ public class StreamServlet extends HttpServlet {
         async.setTimeout(0);
         ServletOutputStream out = resp.getOutputStream();
         LiveRelay relay = relays.relayFor(stream);
-        ClientTap tap = new ClientTap(async, resp, out, stream, session.client(), relay, playlistLocation(req, stream),
-                () -> disconnect(stream, session));
-        async.addListener(tap);
-        out.setWriteListener(tap);
+        ServletPlayerOutput output = new ServletPlayerOutput(async, resp, out);
+        ClientTap tap = new ClientTap(output, session.client().clientId(), n -> stream.served(session.client(), n),
+                relay, playlistLocation(req, stream), () -> disconnect(stream, session));
+        output.bind(tap);
+        async.addListener(output);
+        out.setWriteListener(output);
         relay.attach(tap);
     }
 

@@ -1,0 +1,136 @@
+package io.sluice.relay;
+
+import io.sluice.upstream.BodySink;
+import io.sluice.upstream.Feed;
+import io.sluice.upstream.UpstreamFailure;
+import io.sluice.upstream.UpstreamFailureException;
+import io.sluice.upstream.UpstreamResponse;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/**
+ * One upstream exchange of a relay (HTTP or a transcoder's output): checks the response head, tracks when data
+ * last came, and hands the body to its relay. The relay ignores callbacks of a connection that is no longer
+ * its current one, so a cancelled exchange's last bytes never reach players.
+ */
+final class UpstreamConnection implements BodySink {
+
+    /** What the relay does with this connection's events. */
+    interface Listener {
+        void responded(UpstreamConnection c, URI finalUri);
+
+        void data(UpstreamConnection c, ByteBuffer data) throws UpstreamFailureException;
+
+        long capacity(UpstreamConnection c);
+
+        void ended(UpstreamConnection c);
+
+        void failed(UpstreamConnection c, UpstreamFailure failure);
+    }
+
+    final URI uri;
+    /** The ring offset of this connection's first byte (a packet start). */
+    final long start;
+    final PacketAssembler assembler = new PacketAssembler();
+    private final Listener listener;
+    /** Set before the feed can call back. */
+    private volatile Feed feed;
+    private volatile boolean responded;
+    private volatile long lastDataNanos = System.nanoTime();
+    /** Guarded by the relay's lock. */
+    boolean sawData;
+    private volatile String contentType = "video/mp2t";
+
+    UpstreamConnection(URI uri, long start, Listener listener) {
+        this.uri = uri;
+        this.start = start;
+        this.listener = listener;
+    }
+
+    void feed(Feed f) {
+        this.feed = f;
+    }
+
+    Feed feed() {
+        return feed;
+    }
+
+    boolean responded() {
+        return responded;
+    }
+
+    String contentType() {
+        return contentType;
+    }
+
+    void dataArrived(long nowNanos) {
+        lastDataNanos = nowNanos;
+    }
+
+    /**
+     * Silent longer than {@code timeoutNanos}? Our own pause (the ring is full) is not the upstream's silence, so
+     * a paused feed restarts the count.
+     */
+    boolean silentLongerThan(long timeoutNanos, long nowNanos) {
+        if (feed.isPaused()) {
+            lastDataNanos = nowNanos;
+        }
+        return nowNanos - lastDataNanos > timeoutNanos;
+    }
+
+    void stop() {
+        feed.stop();
+    }
+
+    void abort(UpstreamFailure f) {
+        feed.stop();
+        listener.failed(this, f);
+    }
+
+    /** The response head as a live TS source: an error status, an HTML page or a playlist is a failure. */
+    static String liveContentType(UpstreamResponse r) throws UpstreamFailureException {
+        if (r.status() >= 400) {
+            throw new UpstreamFailureException(UpstreamFailure.status(r.status()));
+        }
+        String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
+        if (type.startsWith("text/html")) {
+            throw new UpstreamFailureException(UpstreamFailure.notMedia("HTML page (" + r.contentType() + ")"));
+        }
+        if (type.contains("mpegurl")) {
+            throw new UpstreamFailureException(UpstreamFailure.hlsPlaylist());
+        }
+        return type.startsWith("video/") || type.startsWith("audio/") ? r.contentType() : null;
+    }
+
+    @Override
+    public void onResponse(UpstreamResponse r) throws UpstreamFailureException {
+        String type = liveContentType(r);
+        if (type != null) {
+            contentType = type;
+        }
+        listener.responded(this, r.finalUri());
+        lastDataNanos = System.nanoTime();
+        responded = true;
+    }
+
+    @Override
+    public void onData(ByteBuffer data) throws UpstreamFailureException {
+        listener.data(this, data);
+    }
+
+    @Override
+    public long capacity() {
+        return listener.capacity(this);
+    }
+
+    @Override
+    public void onEnd() {
+        listener.ended(this);
+    }
+
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+        listener.failed(this, failure);
+    }
+}

@@ -1,0 +1,205 @@
+package io.sluice.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.testing.LiveTs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** A tap against a recording output: no container needed. */
+class ClientTapTest {
+
+    static final class RecordingOutput implements PlayerOutput {
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        volatile boolean ready = true;
+        int status;
+        String location;
+        int writes;
+        boolean completed;
+        boolean broken;
+
+        @Override
+        public void beginStream(String contentType) {
+            status = 200;
+        }
+
+        @Override
+        public void beginError(int s, int bodyLength, String loc) {
+            status = s;
+            location = loc;
+        }
+
+        @Override
+        public boolean isReady() {
+            return ready;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (broken) {
+                throw new IOException("player went away");
+            }
+            if (!ready) {
+                throw new IllegalStateException("write while not ready");
+            }
+            body.write(b, off, len);
+            writes++;
+        }
+
+        @Override
+        public void complete() {
+            completed = true;
+        }
+    }
+
+    static final class RecordingOwner implements ClientTap.Owner {
+        final AtomicInteger advanced = new AtomicInteger();
+        final AtomicInteger left = new AtomicInteger();
+
+        @Override
+        public void advanced() {
+            advanced.incrementAndGet();
+        }
+
+        @Override
+        public void left(ClientTap tap) {
+            left.incrementAndGet();
+        }
+
+        @Override
+        public void firstByte(long nanos) {
+        }
+    }
+
+    private final RecordingOutput out = new RecordingOutput();
+    private final RecordingOwner owner = new RecordingOwner();
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
+    private final ClientTap tap = new ClientTap(out, "c1", served::addAndGet, owner, "/hls/x/playlist.m3u8",
+            finished::incrementAndGet);
+
+    private static TsRing ringWith(byte[] data, int capacity) {
+        TsRing ring = new TsRing(capacity);
+        ring.append(ByteBuffer.wrap(data), data.length);
+        return ring;
+    }
+
+    @Test
+    void writesWhatTheRingHoldsFromItsStart() {
+        byte[] packets = LiveTs.packets(0, 20);
+        TsRing ring = ringWith(packets, 188 * 64);
+        tap.start(ring, 0, false, "video/mp2t");
+        assertEquals(200, out.status);
+        assertArrayEquals(packets, out.body.toByteArray());
+        assertEquals(packets.length, served.get());
+        assertTrue(owner.advanced.get() > 0);
+        assertEquals(packets.length, tap.position());
+    }
+
+    @Test
+    void aJoinerInTheMiddleOfAPacketStartsAtTheNextOne() {
+        byte[] packets = LiveTs.packets(0, 20);
+        TsRing ring = ringWith(packets, 188 * 64);
+        tap.start(ring, 100, true, "video/mp2t");
+        byte[] got = out.body.toByteArray();
+        assertEquals(1, LiveTs.indexOf(got, 0));
+        assertTrue(LiveTs.check(got, false).ok());
+    }
+
+    @Test
+    void aRefusedWriteWaitsForWritePossibleAndStopsHoldingTheUpstreamAfterTheGrace() throws Exception {
+        byte[] packets = LiveTs.packets(0, 4);
+        TsRing ring = ringWith(packets, 188 * 64);
+        out.ready = false;
+        tap.start(ring, 0, false, "video/mp2t");
+        assertEquals(0, out.body.size());
+        assertTrue(tap.holdsUpstream(System.nanoTime(), 1_000_000_000L));
+        assertFalse(tap.holdsUpstream(System.nanoTime() + 2_000_000_000L, 1_000_000_000L));
+        out.ready = true;
+        tap.writePossible();
+        assertArrayEquals(packets, out.body.toByteArray());
+        assertTrue(tap.holdsUpstream(System.nanoTime() + 2_000_000_000L, 1_000_000_000L), "writing again");
+    }
+
+    @Test
+    void aSkippedPlayerFinishesItsPacketThenJumpsToAWholeOne() {
+        byte[] packets = LiveTs.packets(0, 30);
+        TsRing ring = new TsRing(188 * 64);
+        ring.append(ByteBuffer.wrap(packets, 0, 188 * 10), 188 * 10);
+        tap.start(ring, 0, false, "video/mp2t");
+        // The player took one and a half packets, then the output blocked.
+        out.body.reset();
+        byte[] firstPart = Arrays.copyOf(packets, 188 + 94);
+        out.body.writeBytes(firstPart);
+        setPosition(188 + 94);
+        out.ready = false;
+        tap.skipTo(188 * 5 + 10);
+        out.ready = true;
+        ring.append(ByteBuffer.wrap(packets, 188 * 10, 188 * 20), 188 * 20);
+        tap.writePossible();
+        byte[] got = out.body.toByteArray();
+        LiveTs.Check c = LiveTs.check(got, true);
+        assertTrue(c.ok(), c.problem());
+        assertEquals(6, LiveTs.indexOf(got, 2 * 188), "the jump lands on the next whole packet");
+    }
+
+    /** Moves the tap as if it had written up to {@code p} before it blocked. */
+    private void setPosition(long p) {
+        // A tap's position only moves by writing or skipping: restart it on a ring holding just what was written.
+        try {
+            var f = ClientTap.class.getDeclaredField("pos");
+            f.setAccessible(true);
+            f.setLong(tap, p);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theUpstreamsEndEndsThePlayerAfterEveryByte() {
+        byte[] packets = LiveTs.packets(0, 5);
+        TsRing ring = ringWith(packets, 188 * 64);
+        tap.start(ring, 0, false, "video/mp2t");
+        tap.stopAt(ring.head());
+        assertArrayEquals(packets, out.body.toByteArray());
+        assertTrue(out.completed);
+        assertEquals(1, owner.left.get());
+        assertEquals(1, finished.get());
+        tap.finish();
+        assertEquals(1, finished.get(), "once");
+    }
+
+    @Test
+    void aPlayerWaitingForTheUpstreamGetsTheFailureAsJson() {
+        tap.fail(502, "All sources failed");
+        assertEquals(502, out.status);
+        assertTrue(out.body.toString().contains("All sources failed"));
+        assertTrue(out.completed);
+        assertEquals(1, owner.left.get());
+    }
+
+    @Test
+    void aStreamThatTurnsOutHlsRedirectsItsWaitingPlayers() {
+        tap.redirectToPlaylist();
+        assertEquals(302, out.status);
+        assertEquals("/hls/x/playlist.m3u8", out.location);
+    }
+
+    @Test
+    void aPlayerGoneMidWriteIsFinished() {
+        TsRing ring = ringWith(LiveTs.packets(0, 5), 188 * 64);
+        out.broken = true;
+        tap.start(ring, 0, false, "video/mp2t");
+        assertTrue(out.completed);
+        assertTrue(tap.isDone());
+        assertEquals(1, owner.left.get());
+    }
+}
