@@ -1,8 +1,10 @@
 package io.sluice.events;
 
 import java.time.Instant;
+import java.util.Map;
 
-public record StreamFailed(String streamId, String lastUrl, String reason, int clientCount, Instant at) implements SluiceEvent {
+public record StreamFailed(String streamId, String lastUrl, String reason, int clientCount, Map<String, String> metadata,
+                           Instant at) implements SluiceEvent {
     @Override
     public String type() {
         return "stream_failed";

@@ -48,7 +48,7 @@ public class HlsSessions {
         Stream.Attachment a = stream.touch(who);
         if (a.newSession()) {
             events.fire(new ClientConnected(stream.id(), who.clientId(), who.ipAddress(), who.userAgent(),
-                    who.username(), Instant.now()));
+                    who.username(), stream.clientCount(), stream.spec().metadata(), Instant.now()));
         }
         return a.client();
     }
@@ -57,7 +57,8 @@ public class HlsSessions {
         Instant cutoff = Instant.now().minus(settings.clientTimeout());
         for (Stream s : registry.all()) {
             for (Client c : s.expireIdle(cutoff)) {
-                events.fire(new ClientDisconnected(s.id(), c.clientId(), c.bytesServed(), Instant.now()));
+                events.fire(new ClientDisconnected(s.id(), c.clientId(), c.bytesServed(), c.segmentsServed(),
+                        s.spec().metadata(), Instant.now()));
             }
         }
     }

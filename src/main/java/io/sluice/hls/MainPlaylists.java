@@ -1,6 +1,6 @@
 package io.sluice.hls;
 
-import io.sluice.events.StreamStopped;
+import io.sluice.streams.StreamRemoved;
 import io.sluice.sources.Recovery;
 import io.sluice.sources.RecoveryEpisode;
 import io.sluice.streams.Stream;
@@ -105,7 +105,7 @@ public class MainPlaylists {
         }
     }
 
-    void onStopped(@Observes StreamStopped stopped) {
+    void onRemoved(@Observes StreamRemoved stopped) {
         sequences.keySet().removeIf(k -> k.startsWith(stopped.streamId() + "|"));
         episodes.remove(stopped.streamId());
     }

@@ -17,7 +17,6 @@ public class ClientsResource {
 
     @GET
     public StatsResource.ClientsView list() {
-        var all = stats.clients();
-        return new StatsResource.ClientsView(all, all.size());
+        return StatsResource.ClientsView.of(stats.clients());
     }
 }

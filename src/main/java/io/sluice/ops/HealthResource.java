@@ -1,5 +1,6 @@
 package io.sluice.ops;
 
+import io.sluice.config.Settings;
 import io.sluice.store.Store;
 import io.sluice.upstream.UpstreamClient;
 import jakarta.enterprise.context.RequestScoped;
@@ -25,6 +26,8 @@ public class HealthResource {
     UpstreamClient upstream;
     @Inject
     Store store;
+    @Inject
+    Settings settings;
 
     public record Check(String name, String status) {
     }
@@ -32,13 +35,17 @@ public class HealthResource {
     public record Status(String status, List<Check> checks) {
     }
 
-    public record Health(String status, long uptimeSeconds, int streams, int clients, boolean upstreamClientRunning) {
+    /** m3u-proxy's {@code /health}, plus Sluice's {@code streams}, {@code clients} and upstream client state. */
+    public record Health(String status, String rootPath, String version, long uptimeSeconds, int activeStreams,
+                         int activeClients, long totalBytesServed, ProxyStats.Summary stats, int streams, int clients,
+                         boolean upstreamClientRunning) {
     }
 
     @GET
     public Health health() {
         ProxyStats.Summary s = stats.summary();
-        return new Health(upstream.isRunning() ? "healthy" : "unhealthy", s.uptimeSeconds(), s.totalStreams(),
+        return new Health(upstream.isRunning() ? "healthy" : "unhealthy", settings.rootPath(), ProxyStats.VERSION,
+                s.uptimeSeconds(), s.activeStreams(), s.activeClients(), s.totalBytesServed(), s, s.totalStreams(),
                 s.totalClients(), upstream.isRunning());
     }
 

@@ -18,29 +18,48 @@ public class StatsResource {
     @Inject
     ProxyStats stats;
 
-    public record StreamsView(List<StreamStats> streams, int total) {
+    /** m3u-proxy's {@code total_streams}; {@code total} is Sluice's earlier name. */
+    public record StreamsView(int totalStreams, List<StreamStats> streams, int total) {
     }
 
-    public record ClientsView(List<ClientStats> clients, int total) {
+    /** m3u-proxy's {@code total_clients} (M3U Editor reads it); {@code total} is Sluice's earlier name. */
+    public record ClientsView(int totalClients, List<ClientStats> clients, int total) {
+        public static ClientsView of(List<ClientStats> all) {
+            return new ClientsView(all.size(), all, all.size());
+        }
+    }
+
+    /** m3u-proxy's {@code /stats}: the proxy figures, flattened, with the streams and clients. */
+    public record Overview(String version, String startedAt, long uptimeSeconds, int totalStreams, int activeStreams,
+                           int totalClients, int activeClients, long totalBytesServed, long totalSegmentsServed,
+                           int upstreamConnectionsOpen, List<StreamStats> streams, List<ClientStats> clients) {
     }
 
     @GET
-    public ProxyStats.Summary summary() {
-        return stats.summary();
+    public Overview summary() {
+        ProxyStats.Summary s = stats.summary();
+        return new Overview(s.version(), s.startedAt(), s.uptimeSeconds(), s.totalStreams(), s.activeStreams(),
+                s.totalClients(), s.activeClients(), s.totalBytesServed(), s.totalSegmentsServed(),
+                s.upstreamConnectionsOpen(), stats.streams(), stats.clients());
     }
 
     @GET
     @Path("streams")
     public StreamsView streams() {
         List<StreamStats> all = stats.streams();
-        return new StreamsView(all, all.size());
+        return new StreamsView(all.size(), all, all.size());
     }
 
     @GET
     @Path("clients")
     public ClientsView clients() {
-        List<ClientStats> all = stats.clients();
-        return new ClientsView(all, all.size());
+        return ClientsView.of(stats.clients());
+    }
+
+    @GET
+    @Path("performance")
+    public ProxyStats.PerformanceView performance() {
+        return stats.performance();
     }
 
     @GET

@@ -40,27 +40,11 @@ public class StatusResource {
     @Inject
     UpstreamClient upstream;
     @Inject
-    io.sluice.transcode.Ffmpeg ffmpeg;
+    ServerInfo serverInfo;
 
-    public record Root(String name, String version, String status, long uptimeSeconds) {
-    }
-
-    /** Settings as operators may see them: secrets only as whether they are set. */
-    public record Info(String name, String version, String rootPath, String publicBaseUrl, boolean apiTokenSet,
-                       boolean segmentSigningKeySet, String defaultUserAgent, double connectTimeout,
-                       double readTimeout, double liveChunkTimeoutSeconds, int streamRetryAttempts,
-                       double streamRetryDelay, boolean streamRetryExponentialBackoff, double streamTotalTimeout,
-                       int maxFailoverAttempts, boolean useStickySession, double clientTimeout, double streamTimeout,
-                       boolean sharedUpstream, int relayBufferBytes, String store, Redis redis,
-                       Transcoding transcoding) {
-    }
-
-    /** m3u-proxy's {@code redis} block: where the store is, never its password. */
-    public record Redis(boolean enabled, String host, Integer port, Integer db) {
-    }
-
-    /** m3u-proxy's {@code transcoding} block: whether FFmpeg is here, and the profiles by name. */
-    public record Transcoding(boolean enabled, Map<String, String> profiles) {
+    /** m3u-proxy's {@code GET /} ({@code uptime}, {@code stats}), plus Sluice's {@code name} and {@code uptime_seconds}. */
+    public record Root(String status, String message, String version, long uptime, ProxyStats.Summary stats,
+                       String name, long uptimeSeconds) {
     }
 
     public record ConnectionTest(boolean success, Integer statusCode, String message, String urlTested) {
@@ -68,35 +52,15 @@ public class StatusResource {
 
     @GET
     public Root root() {
-        return new Root("Sluice", ProxyStats.VERSION, "running", stats.summary().uptimeSeconds());
+        ProxyStats.Summary summary = stats.summary();
+        return new Root("running", "Sluice is running", ProxyStats.VERSION, summary.uptimeSeconds(), summary,
+                "Sluice", summary.uptimeSeconds());
     }
 
     @GET
     @Path("info")
-    public Info info() {
-        Settings s = settings;
-        return new Info("Sluice", ProxyStats.VERSION, s.rootPath(), s.publicBaseUrl().orElse(null),
-                s.apiToken().isPresent(), s.segmentSigningKey().isPresent(), s.defaultUserAgent(),
-                secs(s.connectTimeout()), secs(s.readTimeout()), secs(s.liveChunkTimeout()), s.retryAttempts(),
-                secs(s.retryDelay()), s.retryExponentialBackoff(), secs(s.totalTimeout()), s.maxFailoverAttempts(),
-                s.useStickySession(), secs(s.clientTimeout()), secs(s.streamTimeout()), s.sharedUpstream(),
-                s.relayBufferBytes(), s.store(), redis(s), transcoding());
-    }
-
-    private static Redis redis(Settings s) {
-        if (s.redisUrl().isEmpty()) {
-            return new Redis(false, null, null, null);
-        }
-        java.net.URI u = s.redisUrl().get();
-        String path = u.getPath() == null ? "" : u.getPath().replace("/", "");
-        return new Redis(s.store().equals("redis"), u.getHost(), u.getPort() == -1 ? 6379 : u.getPort(),
-                path.matches("\\d{1,5}") ? Integer.valueOf(path) : 0);
-    }
-
-    private Transcoding transcoding() {
-        Map<String, String> profiles = new java.util.LinkedHashMap<>();
-        io.sluice.transcode.TranscodeProfiles.all().forEach(p -> profiles.put(p.name(), p.description()));
-        return new Transcoding(ffmpeg.available(), profiles);
+    public ServerInfo.Info info() {
+        return serverInfo.info();
     }
 
     /** Fetches the head of a URL as a stream would (user agent, redirects, timeouts) and reports what came back. */
@@ -158,9 +122,5 @@ public class StatusResource {
             consumer[0].abandon();
             exchange.cancel(true);
         }
-    }
-
-    private static double secs(java.time.Duration d) {
-        return d.toMillis() / 1000.0;
     }
 }

@@ -6,7 +6,8 @@ import io.sluice.events.Measured;
 import io.sluice.support.DaemonThreads;
 import io.sluice.config.Settings;
 import io.sluice.events.FailoverTriggered;
-import io.sluice.events.StreamStopped;
+import io.sluice.events.StopCause;
+import io.sluice.streams.StreamRemoved;
 import io.sluice.sources.Recovery;
 import io.sluice.streams.Stream;
 import io.sluice.streams.StreamRegistry;
@@ -129,7 +130,7 @@ public class LiveRelays {
             admissions.put(stream.id(), new Admission(host, now + ADMISSION_NANOS));
         }
         try {
-            registry.stop(toStop.id(), "provider_limit");
+            registry.stop(toStop.id(), StopCause.of(StopCause.PROVIDER_LIMIT));
             return true;
         } catch (io.sluice.store.StoreUnavailableException e) {
             synchronized (admissions) {
@@ -171,7 +172,7 @@ public class LiveRelays {
         playerSkipsTotal.incrementAndGet();
     }
 
-    void onStreamStopped(@Observes StreamStopped stopped) {
+    void onStreamRemoved(@Observes StreamRemoved stopped) {
         synchronized (admissions) {
             admissions.remove(stopped.streamId());
         }

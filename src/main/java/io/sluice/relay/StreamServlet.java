@@ -137,7 +137,7 @@ public class StreamServlet extends HttpServlet {
         Stream.Attachment session = stream.connect(who);
         if (session.newSession()) {
             events.fire(new ClientConnected(stream.id(), who.clientId(), who.ipAddress(), who.userAgent(),
-                    who.username(), Instant.now()));
+                    who.username(), stream.clientCount(), stream.spec().metadata(), Instant.now()));
         }
         return session;
     }
@@ -145,7 +145,8 @@ public class StreamServlet extends HttpServlet {
     private void disconnect(Stream stream, Stream.Attachment session) {
         if (stream.disconnect(session.client())) {
             events.fire(new ClientDisconnected(stream.id(), session.client().clientId(),
-                    session.client().bytesServed(), Instant.now()));
+                    session.client().bytesServed(), session.client().segmentsServed(), stream.spec().metadata(),
+                    Instant.now()));
         }
     }
 

@@ -38,7 +38,7 @@ public class InvalidSources implements StoreReplica {
     }
 
     /** Marks {@code url} when {@code status} is a fail condition; returns true when it did. */
-    public boolean markIfFailCondition(String streamId, String url, int status) {
+    public boolean markIfFailCondition(String streamId, Map<String, String> metadata, String url, int status) {
         if (!settings.failConditionStatuses().contains(status) || settings.invalidSourceDuration().isZero()) {
             return false;
         }
@@ -52,7 +52,7 @@ public class InvalidSources implements StoreReplica {
             String doc = Documents.write(m);
             writer.later(st -> st.put(Bucket.INVALID_SOURCES, url, doc));
         }
-        events.fire(new SourceMarkedInvalid(streamId, url, status, m.until(), now));
+        events.fire(new SourceMarkedInvalid(streamId, url, status, m.until(), metadata, now));
         return true;
     }
 

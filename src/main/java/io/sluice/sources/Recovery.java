@@ -79,7 +79,7 @@ public class Recovery {
     public CompletableFuture<Boolean> afterFailure(Subject s, RecoveryEpisode episode, UpstreamFailure f) {
         String failedUrl = s.sources().requestUrl();
         if (f.kind() == UpstreamFailure.Kind.STATUS) {
-            invalid.markIfFailCondition(s.streamId(), s.sources().entryUrl(), f.statusCode());
+            invalid.markIfFailCondition(s.streamId(), s.metadata(), s.sources().entryUrl(), f.statusCode());
         }
         RecoveryEpisode.Decision d = episode.onFailure(System.nanoTime(), s.sources().isLocked(),
                 s.sources().sourcesLeft(invalid::isInvalid));
@@ -92,7 +92,7 @@ public class Recovery {
         if (d instanceof RecoveryEpisode.RevertSticky) {
             Optional<String> was = s.sources().unlock();
             events.fire(new StickySessionReverted(s.streamId(), was.orElse(failedUrl), s.sources().entryUrl(),
-                    f.reason(), Instant.now()));
+                    f.reason(), s.metadata(), Instant.now()));
             return CompletableFuture.completedFuture(true);
         }
         if (d instanceof RecoveryEpisode.Failover fo) {
@@ -117,28 +117,40 @@ public class Recovery {
         return CompletableFuture.completedFuture(false);
     }
 
-    /** SPEC 9.5: the next source at once; empty when the list is exhausted. */
-    public Optional<SourceState.Move> manualFailover(Subject s) {
-        Optional<SourceState.Move> move = s.sources().manualFailover();
-        move.ifPresent(m -> announce(s, m, "manual", true));
-        return move;
+    /**
+     * SPEC 9.5, 9.6: the next source at once. With a resolver, it is asked first (as m3u-proxy does; M3U Editor's
+     * "fail over this channel" relies on it), and the list is the fallback; empty when neither yields a source.
+     */
+    public CompletableFuture<Optional<SourceState.Move>> manualFailover(Subject s) {
+        CompletableFuture<Optional<String>> resolved = s.resolverUrl() == null
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : resolver.nextUrl(s.resolverUrl(), s.sources().requestUrl(), s.metadata(),
+                        s.sources().failoverIndex(), 0, "manual");
+        return resolved.thenApply(next -> {
+            Optional<SourceState.Move> move = next.isPresent()
+                    ? Optional.of(s.sources().resolvedTo(next.get()))
+                    : s.sources().manualFailover();
+            move.ifPresent(m -> announce(s, m, "manual", true));
+            return move;
+        });
     }
 
     /** After a response: lock onto the backend the entry URL redirected to (when sticky sessions are on). */
     public void responded(Subject s, URI requested, URI finalUri) {
         if (s.sources().lockTo(requested, finalUri)) {
             events.fire(new StickySessionLocked(s.streamId(), requested.toString(), finalUri.toString(),
-                    Instant.now()));
+                    s.metadata(), Instant.now()));
         }
     }
 
     private void announce(Subject s, SourceState.Move m, String reason, boolean manual) {
         events.fire(new FailoverTriggered(s.streamId(), m.oldUrl(), m.newUrl(), m.failoverIndex(), m.attempt(),
-                reason, s.clientCount().getAsInt(), manual, Instant.now()));
+                reason, s.clientCount().getAsInt(), manual, s.metadata(), Instant.now()));
     }
 
     private void failed(Subject s, String lastUrl, UpstreamFailure f) {
-        events.fire(new StreamFailed(s.streamId(), lastUrl, f.reason(), s.clientCount().getAsInt(), Instant.now()));
+        events.fire(new StreamFailed(s.streamId(), lastUrl, f.reason(), s.clientCount().getAsInt(), s.metadata(),
+                Instant.now()));
     }
 
     private CompletableFuture<Boolean> delay(Duration d) {

@@ -45,6 +45,10 @@ public final class Client {
         return bytesServed.get();
     }
 
+    public long segmentsServed() {
+        return segmentsServed.get();
+    }
+
     int connections() {
         return connections.get();
     }

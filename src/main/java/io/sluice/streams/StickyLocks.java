@@ -3,7 +3,6 @@ package io.sluice.streams;
 import io.sluice.events.FailoverTriggered;
 import io.sluice.events.StickySessionLocked;
 import io.sluice.events.StickySessionReverted;
-import io.sluice.events.StreamStopped;
 import io.sluice.store.Bucket;
 import io.sluice.store.Documents;
 import io.sluice.store.StoreWriter;
@@ -37,7 +36,7 @@ public class StickyLocks {
         forget(e.streamId());
     }
 
-    void stopped(@Observes StreamStopped e) {
+    void removed(@Observes StreamRemoved e) {
         forget(e.streamId());
     }
 

@@ -25,6 +25,13 @@ public final class Stream {
     private final AtomicLong errorCount = new AtomicLong();
     private final ConcurrentHashMap<String, Client> clients = new ConcurrentHashMap<>();
     private volatile SourceState sources;
+    /**
+     * In a period of use: from registration (or a player returning) until it has had no player for
+     * {@code STREAM_TIMEOUT}, failed with none left, or was removed. m3u-proxy's {@code is_active}; each period
+     * is announced once at its start and once at its end.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean inUse = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean failedInPeriod;
 
     private final java.util.concurrent.atomic.LongAdder allStreamsBytes;
 
@@ -92,6 +99,41 @@ public final class Stream {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    public Instant lastAccess() {
+        return lastAccess;
+    }
+
+    /** True when this call began a period of use (it was not in one). */
+    boolean beginPeriod() {
+        if (!inUse.compareAndSet(false, true)) {
+            return false;
+        }
+        failedInPeriod = false;
+        lastAccess = Instant.now();
+        return true;
+    }
+
+    /** True when this call ended the period of use (so exactly one caller announces the end). */
+    boolean endPeriod() {
+        return inUse.compareAndSet(true, false);
+    }
+
+    public boolean inUse() {
+        return inUse.get();
+    }
+
+    void failed() {
+        failedInPeriod = true;
+    }
+
+    boolean failedInPeriod() {
+        return failedInPeriod;
+    }
+
+    void recovered() {
+        failedInPeriod = false;
     }
 
     /** A player connection opens; the result says whether it began a new player session. */
@@ -181,11 +223,11 @@ public final class Stream {
         StreamSpec s = spec;
         SourceState src = sources;
         return new StreamStats(id, s.url(), src.entryUrl(), s.userAgent(), clients.size(), bytesServed.get(),
-                segmentsServed.get(), errorCount.get(), !clients.isEmpty(), src.hasFailover(), s.failoverUrls(),
+                segmentsServed.get(), errorCount.get(), inUse.get(), src.hasFailover(), s.failoverUrls(),
                 s.failoverResolverUrl(), src.failoverIndex(), src.failoverAttempts(),
-                Times.iso(src.lastFailoverTime()), s.kind().apiName(), Times.iso(createdAt),
-                Times.iso(lastAccess), s.metadata(),
-                new StickyStats(src.stickyEnabled(), src.lockedUrl(), Times.iso(src.lockedAt())));
+                Times.iso(src.lastFailoverTime()), s.kind().statsLabel(), Times.iso(createdAt),
+                Times.iso(lastAccess), s.metadata(), s.kind().apiName(),
+                new StickyStats(src.stickyEnabled(), src.lockedUrl(), Times.iso(src.lockedAt())), s.silence());
     }
 
     /** The player's session and whether this connection opened it. */

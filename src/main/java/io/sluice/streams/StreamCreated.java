@@ -6,5 +6,5 @@ import java.util.Map;
 /** m3u-proxy's answer to {@code POST /streams}. */
 public record StreamCreated(String streamId, String primaryUrl, List<String> failoverUrls, String userAgent,
                             String streamType, String streamEndpoint, String playlistUrl, String directUrl,
-                            String message, Map<String, String> metadata) {
+                            String message, Map<String, String> metadata, SilenceDetection silenceDetection) {
 }

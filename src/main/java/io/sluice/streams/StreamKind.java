@@ -28,7 +28,25 @@ public enum StreamKind {
         return LIVE_TS;
     }
 
-    /** m3u-proxy's {@code stream_type}: HLS and transcoded are told apart, everything else is a direct stream. */
+    /**
+     * m3u-proxy's label in stream listings ({@code GET /streams}, {@code by-metadata}): "HLS", "VOD",
+     * "Live Continuous", "Transcoding".
+     */
+    public String statsLabel() {
+        return switch (this) {
+            case HLS -> "HLS";
+            case VOD -> "VOD";
+            case TRANSCODED -> "Transcoding";
+            case LIVE_TS -> "Live Continuous";
+        };
+    }
+
+    /** m3u-proxy's label in a failover answer, which says "Transcoded" where listings say "Transcoding". */
+    public String failoverLabel() {
+        return this == TRANSCODED ? "Transcoded" : statsLabel();
+    }
+
+    /** m3u-proxy's {@code stream_type} at registration: HLS and transcoded are told apart, everything else is a direct stream. */
     public String apiName() {
         return switch (this) {
             case HLS -> "hls";

@@ -2,6 +2,7 @@ package io.sluice.streams;
 
 import io.sluice.events.Events;
 import io.sluice.events.StreamStarted;
+import io.sluice.events.StopCause;
 import io.sluice.events.StreamStopped;
 import io.sluice.store.Bucket;
 import io.sluice.store.Documents;
@@ -11,7 +12,9 @@ import io.sluice.store.StoreReplica;
 import io.sluice.store.StoreUnavailableException;
 import io.sluice.store.Tombstones;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
@@ -29,14 +32,14 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class StreamRegistry implements StoreReplica {
-    /** Why a stream stops here when another instance removed it from the shared store. */
-    public static final String REASON_REMOVED_ELSEWHERE = "removed_by_another_instance";
     private static final Pattern STREAM_ID = Pattern.compile("[0-9a-f]{32}");
 
     @Inject
     Events events;
     @Inject
     Store store;
+    @Inject
+    Event<StreamRemoved> removals;
 
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     /** Streams stopped here since the last sync pass began. */
@@ -75,8 +78,8 @@ public class StreamRegistry implements StoreReplica {
             }
             throw e;
         }
-        if (created[0]) {
-            events.fire(new StreamStarted(stream.id(), spec.url(), spec.kind().apiName(), Instant.now()));
+        if (stream.beginPeriod()) {
+            started(stream, "registered");
         }
         return stream;
     }
@@ -97,6 +100,26 @@ public class StreamRegistry implements StoreReplica {
         } else {
             old.replaceSpec(spec);
         }
+    }
+
+    void started(Stream stream, String reason) {
+        StreamSpec spec = stream.spec();
+        events.fire(new StreamStarted(stream.id(), spec.url(), spec.failoverUrls(), spec.userAgent(),
+                spec.kind().apiName(), reason, spec.metadata(), Instant.now()));
+    }
+
+    /** Ends the stream's period of use, announcing it once however many ways it ends at the same moment. */
+    void ended(Stream stream, StopCause cause) {
+        if (stream.endPeriod()) {
+            events.fire(new StreamStopped(stream.id(), cause, stream.spec().transcode() != null,
+                    Duration.between(stream.createdAt(), Instant.now()).toSeconds(), stream.spec().metadata(),
+                    Instant.now()));
+        }
+    }
+
+    /** The stream if this instance holds it; never asks the store (cheap enough for a streaming thread). */
+    public Optional<Stream> local(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(streams.get(id));
     }
 
     /** The stream, also when another instance sharing the store registered it a moment ago. */
@@ -129,7 +152,7 @@ public class StreamRegistry implements StoreReplica {
      * Removes the stream; its relays observe the event and close their players and upstreams. Throws
      * {@link StoreUnavailableException}, leaving the stream running, when the store cannot forget it.
      */
-    public boolean stop(String id, String reason) {
+    public boolean stop(String id, StopCause cause) {
         // Also a stream another instance registered a moment ago, which this one has not taken in yet.
         Stream s = find(id).orElse(null);
         if (s == null) {
@@ -143,7 +166,7 @@ public class StreamRegistry implements StoreReplica {
         if (!streams.remove(id, s)) {
             return false;
         }
-        events.fire(new StreamStopped(id, reason, Instant.now()));
+        removed(s, cause);
         return true;
     }
 
@@ -180,10 +203,15 @@ public class StreamRegistry implements StoreReplica {
                 // registration since the read wins over this write-back.
                 from.restore(Bucket.STREAMS, local.id(), document(local));
             } else if (streams.remove(local.id(), local)) {
-                events.fire(new StreamStopped(local.id(), REASON_REMOVED_ELSEWHERE, Instant.now()));
+                removed(local, StopCause.of(StopCause.REMOVED_ELSEWHERE));
             }
         }
         stopped.passRead(snapshotStart);
+    }
+
+    private void removed(Stream s, StopCause cause) {
+        removals.fire(new StreamRemoved(s.id()));
+        ended(s, cause);
     }
 
     private static boolean complete(StoredStream s) {

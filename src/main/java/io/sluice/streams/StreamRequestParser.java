@@ -56,7 +56,7 @@ public final class StreamRequestParser {
         StreamKind kind = kind(o, url);
         return new StreamSpec(url, failovers, resolver,
                 userAgent == null || userAgent.isBlank() ? settings.defaultUserAgent() : userAgent,
-                headers, metadata, sticky, shared, strict, kind, null);
+                headers, metadata, sticky, shared, strict, kind, null, silence(o));
     }
 
     private static String string(JsonObject o, String field) {
@@ -84,6 +84,50 @@ public final class StreamRequestParser {
             return false;
         }
         throw ApiException.badInput(field + " must be true or false");
+    }
+
+    /** m3u-proxy's per-stream silence detection fields: kept as sent (checked for type and range), never refused. */
+    static SilenceDetection silence(JsonObject o) {
+        Boolean enabled = o.containsKey("enable_silence_detection") && !o.isNull("enable_silence_detection")
+                ? bool(o, "enable_silence_detection", false) : null;
+        Double threshold = number(o, "silence_threshold_db", -120, 0);
+        Double duration = number(o, "silence_duration", 0.1, 600);
+        Double interval = number(o, "silence_check_interval", 0.5, 3600);
+        Double failovers = number(o, "silence_failover_threshold", 1, 1000);
+        if (failovers != null && failovers != Math.rint(failovers)) {
+            throw ApiException.badInput("silence_failover_threshold must be a whole number");
+        }
+        Double grace = number(o, "silence_monitoring_grace_period", 0, 3600);
+        if (enabled == null && threshold == null && duration == null && interval == null && failovers == null
+                && grace == null) {
+            return null;
+        }
+        return new SilenceDetection(enabled, threshold, duration, interval,
+                failovers == null ? null : failovers.intValue(), grace);
+    }
+
+    /** A number, or a string holding one (as m3u-proxy's model coerces it), within bounds; absent or null is null. */
+    private static Double number(JsonObject o, String field, double min, double max) {
+        if (!o.containsKey(field) || o.isNull(field)) {
+            return null;
+        }
+        JsonValue v = o.get(field);
+        double d;
+        if (v.getValueType() == JsonValue.ValueType.NUMBER) {
+            d = ((JsonNumber) v).doubleValue();
+        } else if (v.getValueType() == JsonValue.ValueType.STRING) {
+            try {
+                d = Double.parseDouble(((JsonString) v).getString().trim());
+            } catch (NumberFormatException e) {
+                throw ApiException.badInput(field + " must be a number");
+            }
+        } else {
+            throw ApiException.badInput(field + " must be a number");
+        }
+        if (!(d >= min && d <= max)) {
+            throw ApiException.badInput(field + " must be between " + min + " and " + max);
+        }
+        return d;
     }
 
     private static List<String> failoverUrls(JsonObject o) {
@@ -115,6 +159,9 @@ public final class StreamRequestParser {
             String field = "headers." + e.getKey();
             if (!HEADER_NAME.matcher(e.getKey()).matches()) {
                 throw ApiException.badInput(field + " is not a valid header name");
+            }
+            if (e.getValue().getValueType() == JsonValue.ValueType.NULL) {
+                continue; // M3U Editor sends a header whose value it does not have as null: none is sent
             }
             if (e.getValue().getValueType() != JsonValue.ValueType.STRING) {
                 throw ApiException.badInput(field + " must be a string");

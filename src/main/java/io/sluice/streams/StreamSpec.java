@@ -3,7 +3,10 @@ package io.sluice.streams;
 import java.util.List;
 import java.util.Map;
 
-/** What was registered for a stream, already validated; {@code transcode} is null unless it is transcoded. */
+/**
+ * What was registered for a stream, already validated; {@code transcode} is null unless it is transcoded,
+ * {@code silence} null unless the request set silence detection for this stream.
+ */
 public record StreamSpec(
         String url,
         List<String> failoverUrls,
@@ -15,7 +18,8 @@ public record StreamSpec(
         boolean sharedUpstream,
         boolean strictLiveTs,
         StreamKind kind,
-        TranscodeSpec transcode) {
+        TranscodeSpec transcode,
+        SilenceDetection silence) {
 
     public StreamSpec {
         failoverUrls = List.copyOf(failoverUrls);
@@ -29,17 +33,17 @@ public record StreamSpec(
 
     public StreamSpec withKind(StreamKind newKind) {
         return new StreamSpec(url, failoverUrls, failoverResolverUrl, userAgent, headers, metadata,
-                useStickySession, sharedUpstream, strictLiveTs, newKind, transcode);
+                useStickySession, sharedUpstream, strictLiveTs, newKind, transcode, silence);
     }
 
     /** The same sources, transcoded: always one shared process, so always a shared upstream. */
     public StreamSpec transcoded(TranscodeSpec how) {
         return new StreamSpec(url, failoverUrls, failoverResolverUrl, userAgent, headers, metadata,
-                useStickySession, true, false, StreamKind.TRANSCODED, how);
+                useStickySession, true, false, StreamKind.TRANSCODED, how, silence);
     }
 
     public StreamSpec withMetadata(Map<String, String> newMetadata) {
         return new StreamSpec(url, failoverUrls, failoverResolverUrl, userAgent, headers, newMetadata,
-                useStickySession, sharedUpstream, strictLiveTs, kind, transcode);
+                useStickySession, sharedUpstream, strictLiveTs, kind, transcode, silence);
     }
 }

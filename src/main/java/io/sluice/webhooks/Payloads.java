@@ -12,6 +12,7 @@ import io.sluice.events.StickySessionReverted;
 import io.sluice.events.StreamFailed;
 import io.sluice.events.StreamStarted;
 import io.sluice.events.StreamStopped;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.util.UUID;
 
@@ -40,19 +41,30 @@ public final class Payloads {
                 .build().toString();
     }
 
+    /** m3u-proxy's keys for each event, and the stream's {@code metadata} in every one (SPEC 16). */
     private static JsonObjectBuilder data(SluiceEvent e) {
         JsonObjectBuilder d = JSON.createObjectBuilder();
         if (e instanceof StreamStarted s) {
-            d.add("primary_url", s.url()).add("stream_type", s.streamType());
+            JsonArrayBuilder failovers = JSON.createArrayBuilder();
+            s.failoverUrls().forEach(failovers::add);
+            d.add("primary_url", s.url()).add("failover_urls", failovers).add("user_agent", text(s.userAgent()))
+                    .add("stream_type", s.streamType()).add("reason", s.reason());
         } else if (e instanceof StreamStopped s) {
-            d.add("reason", s.reason());
+            d.add("reason", s.reason()).add("was_transcoded", s.wasTranscoded())
+                    .add("stream_age_seconds", s.ageSeconds());
+            if (s.cause().filterField() != null) {
+                d.add("filter_field", s.cause().filterField()).add("filter_value", s.cause().filterValue());
+            }
         } else if (e instanceof StreamFailed f) {
-            d.add("last_url", f.lastUrl()).add("reason", f.reason()).add("client_count", f.clientCount());
+            d.add("last_url", f.lastUrl()).add("reason", f.reason()).add("error", f.reason())
+                    .add("client_count", f.clientCount());
         } else if (e instanceof ClientConnected c) {
             d.add("client_id", c.clientId()).add("ip_address", text(c.ipAddress()))
-                    .add("user_agent", text(c.userAgent())).add("username", text(c.username()));
+                    .add("user_agent", text(c.userAgent())).add("username", text(c.username()))
+                    .add("stream_client_count", c.streamClientCount());
         } else if (e instanceof ClientDisconnected c) {
-            d.add("client_id", c.clientId()).add("bytes_served", c.bytesServed());
+            d.add("client_id", c.clientId()).add("bytes_served", c.bytesServed())
+                    .add("segments_served", c.segmentsServed());
         } else if (e instanceof FailoverTriggered f) {
             d.add("old_url", f.oldUrl()).add("new_url", f.newUrl()).add("failover_index", f.failoverIndex())
                     .add("attempt_number", f.attemptNumber()).add("reason", f.reason())
@@ -64,7 +76,9 @@ public final class Payloads {
         } else if (e instanceof SourceMarkedInvalid i) {
             d.add("url", i.url()).add("status_code", i.statusCode()).add("invalid_until", i.until().toString());
         }
-        return d;
+        JsonObjectBuilder metadata = JSON.createObjectBuilder();
+        e.metadata().forEach(metadata::add);
+        return d.add("metadata", metadata);
     }
 
     private static String text(String s) {

@@ -16,7 +16,7 @@ class JsonLogFormatterTest {
     @Test
     void anEventLineIsOneJsonObjectWithItsFieldsAndNoUrls() {
         FailoverTriggered e = new FailoverTriggered("abc", "http://p.tv/live/user/secret/1.ts", "http://b.tv/1.ts",
-                0, 1, "chunk_timeout", 2, false, Instant.now());
+                0, 1, "chunk_timeout", 2, false, java.util.Map.of("channel_id", "7"), Instant.now());
         LogRecord r = new LogRecord(Level.INFO, "failover_triggered stream=abc reason=chunk_timeout");
         r.setLoggerName("io.sluice.events");
         r.setParameters(new Object[]{e});

@@ -24,7 +24,8 @@ class DocumentsTest {
     void aStreamReadsBackAsRegistered() {
         StreamSpec spec = new StreamSpec("http://provider.example/live/101.ts", List.of("http://backup.example/101.ts"),
                 null, "VLC/3.0", Map.of("Referer", "http://provider.example/"), Map.of("channel_id", "101"),
-                true, false, true, StreamKind.values()[0], null);
+                true, false, true, StreamKind.values()[0], null,
+                new io.sluice.streams.SilenceDetection(true, -45.0, 3.0, 10.0, 3, null));
         StoredStream back = Documents.read(Documents.write(new StoredStream(spec, AT)), StoredStream.class).orElseThrow();
         assertEquals(spec, back.spec());
         assertEquals(AT, back.createdAt());
@@ -34,14 +35,14 @@ class DocumentsTest {
     @Test
     void aStreamWithAResolverReadsBack() {
         StreamSpec spec = new StreamSpec("http://provider.example/hls/1.m3u8", List.of(), "http://editor.example/resolve",
-                null, Map.of(), Map.of(), false, true, false, StreamKind.HLS, null);
+                null, Map.of(), Map.of(), false, true, false, StreamKind.HLS, null, null);
         assertEquals(spec, Documents.read(Documents.write(new StoredStream(spec, AT)), StoredStream.class).orElseThrow().spec());
     }
 
     @Test
     void aTranscodedStreamReadsBackWithItsProfile() {
         StreamSpec spec = new StreamSpec("http://provider.example/live/7.ts", List.of(), null, "VLC/3.0", Map.of(),
-                Map.of(), false, true, false, StreamKind.VOD, null)
+                Map.of(), false, true, false, StreamKind.VOD, null, null)
                 .transcoded(new io.sluice.streams.TranscodeSpec("720p", Map.of("preset", "ultrafast"),
                         List.of("-vf", "scale=-2:720", "-c:v", "libx264")));
         StoredStream back = Documents.read(Documents.write(new StoredStream(spec, AT)), StoredStream.class).orElseThrow();

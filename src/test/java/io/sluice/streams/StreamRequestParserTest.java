@@ -86,4 +86,39 @@ class StreamRequestParserTest {
         assertEquals(422, e.status());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    /** M3U Editor sends its global silence settings with every stream (SPEC 16): stored and shown, never refused. */
+    @Test
+    void theEditorsSilenceFieldsAreKept() {
+        StreamSpec spec = parser.parse(json("""
+                {"url":"http://p.tv/live/1.ts","enable_silence_detection":true,"silence_threshold_db":-50.0,
+                 "silence_duration":3.0,"silence_check_interval":10.0,"silence_failover_threshold":3,
+                 "silence_monitoring_grace_period":15.0}"""));
+        assertEquals(new SilenceDetection(true, -50.0, 3.0, 10.0, 3, 15.0), spec.silence());
+        assertNull(parser.parse(json("{\"url\":\"http://p.tv/live/1.ts\"}")).silence());
+        assertEquals(new SilenceDetection(null, -40.0, null, null, null, null),
+                parser.parse(json("{\"url\":\"http://p.tv/1.ts\",\"silence_threshold_db\":\"-40\"}")).silence());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"silence_threshold_db\":\"loud\"|silence_threshold_db",
+            "\"silence_threshold_db\":5|silence_threshold_db",
+            "\"silence_failover_threshold\":2.5|silence_failover_threshold",
+            "\"silence_duration\":[]|silence_duration",
+            "\"enable_silence_detection\":\"yes\"|enable_silence_detection"})
+    void badSilenceFieldsAre422NamingTheField(String field, String name) {
+        ApiException e = assertThrows(ApiException.class,
+                () -> parser.parse(json("{\"url\":\"http://p.tv/1.ts\"," + field + "}")));
+        assertEquals(422, e.status());
+        assertTrue(e.getMessage().startsWith(name), e.getMessage());
+    }
+
+    /** The editor sends a header it has no value for as null: no header, not a refused stream. */
+    @Test
+    void aNullHeaderValueIsLeftOut() {
+        StreamSpec spec = parser.parse(json("""
+                {"url":"http://p.tv/live/1.ts","headers":{"Referer":"http://p.tv/","Cookie":null}}"""));
+        assertEquals(Map.of("Referer", "http://p.tv/"), spec.headers());
+    }
 }
