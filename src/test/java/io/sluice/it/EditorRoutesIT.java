@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class EditorRoutesIT extends SluiceIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return war(Map.of());
+        // Streams here wait unwatched while others play: their period of use must outlast the test.
+        return war(Map.of("STREAM_TIMEOUT", "30"));
     }
 
     private String stream(String path, String playlist, String channel) {
@@ -47,10 +48,16 @@ class EditorRoutesIT extends SluiceIT {
              Player b2 = Player.play(playerUrl(s2) + "?client_id=b", 1024)) {
             Await.until("playing", Duration.ofSeconds(10), () -> a1.total() > 0 && a2.total() > 0 && b2.total() > 0);
 
-            JsonObject all = api.get("/streams/by-metadata?field=playlist_id&value=p1").json();
-            assertEquals(3, all.getInt("total"));
-            assertEquals(List.of(s1, s2, s3), ids(all, "streams"));
-            assertEquals(2, api.get("/streams/by-metadata?field=playlist_id&value=p1&active_only=true").json().getInt("total"));
+            JsonObject all = api.get("/streams/by-metadata?field=playlist_id&value=p1&active_only=0").json();
+            assertEquals(3, all.getInt("total_matching"));
+            assertEquals(List.of(s1, s2, s3), ids(all, "matching_streams"));
+            assertEquals(3, all.getInt("total"), "Sluice's earlier field stays");
+            assertEquals(2, api.get("/streams/by-metadata?field=playlist_id&value=p1").json()
+                    .getInt("total_matching"), "m3u-proxy's default: active only");
+            assertEquals(2, api.get("/streams/by-metadata?field=playlist_id&value=p1&active_only=true").json()
+                    .getInt("total_matching"));
+            assertEquals(422, api.get("/streams/by-metadata?field=playlist_id&value=p1&active_only=maybe")
+                    .status());
             JsonObject counts = api.get("/streams/counts-by-metadata?field=playlist_id&values=p1,p2&active_only=true")
                     .json();
             assertEquals("playlist_id", counts.getString("field"));
@@ -78,7 +85,7 @@ class EditorRoutesIT extends SluiceIT {
                 .toList();
         assertEquals(3, stopped.size());
         assertTrue(stopped.stream().allMatch(e -> e.getJsonObject("data").getString("reason")
-                .equals("metadata_bulk_delete")), stopped.toString());
+                .equals("metadata_filter_deletion")), stopped.toString());
     }
 
     @Test
@@ -87,13 +94,18 @@ class EditorRoutesIT extends SluiceIT {
         String second = stream("/o/2.ts", "limited", "11");
         String third = stream("/o/3.ts", "limited", "12");
         JsonObject r = api.delete("/streams/oldest-by-metadata?field=playlist_id&value=limited").json();
+        assertEquals(first, r.getString("deleted_stream"));
         assertEquals(first, r.getString("stopped_stream_id"));
+        assertEquals(1, r.getInt("deleted_count"));
         assertEquals(404, api.get("/streams/" + first).status());
         JsonObject excluded = api.delete("/streams/oldest-by-metadata?field=playlist_id&value=limited"
                 + "&exclude_channel_id=11").json();
-        assertEquals(third, excluded.getString("stopped_stream_id"));
+        assertEquals(third, excluded.getString("deleted_stream"));
         assertEquals(200, api.get("/streams/" + second).status());
-        assertEquals(404, api.delete("/streams/oldest-by-metadata?field=playlist_id&value=none").status());
+        Api.Reply none = api.delete("/streams/oldest-by-metadata?field=playlist_id&value=none");
+        assertEquals(200, none.status(), "m3u-proxy answers 200 with deleted_count 0");
+        assertEquals(0, none.json().getInt("deleted_count"));
+        assertTrue(none.json().isNull("deleted_stream"));
     }
 
     @Test
@@ -107,10 +119,10 @@ class EditorRoutesIT extends SluiceIT {
             assertEquals(1, stats.getInt("total_clients"));
             assertTrue(stats.getJsonNumber("total_bytes_served").longValue() > 0);
             assertEquals(1, stats.getInt("upstream_connections_open"));
-            assertEquals(1, api.get("/clients").json().getInt("total"));
+            assertEquals(1, api.get("/clients").json().getInt("total_clients"));
             assertEquals("viewer", api.get("/stats/clients").json().getJsonArray("clients").getJsonObject(0)
                     .getString("client_id"));
-            assertEquals(1, api.get("/stats/streams").json().getInt("total"));
+            assertEquals(1, api.get("/stats/streams").json().getInt("total_streams"));
             JsonObject detailed = api.get("/stats/detailed").json();
             assertTrue(detailed.getJsonObject("jvm").getInt("threads") > 0);
             assertEquals(1, detailed.getJsonObject("relay").getInt("upstream_connections_open"));
@@ -153,12 +165,12 @@ class EditorRoutesIT extends SluiceIT {
         String newer = stream("/ed/2.ts", "pl-7", "200");
         try (Player p = Player.play(playerUrl(newer) + "?client_id=living-room", 1024)) {
             Await.until("playing", Duration.ofSeconds(10), () -> p.total() > 0);
-            assertEquals(2, api.get("/m3u-proxy/streams/counts-by-metadata?field=playlist_id&values=pl-7").json()
-                    .getJsonObject("counts").getInt("pl-7"));
+            assertEquals(2, api.get("/m3u-proxy/streams/counts-by-metadata?field=playlist_id&values=pl-7"
+                    + "&active_only=0").json().getJsonObject("counts").getInt("pl-7"));
             assertEquals(older, api.delete("/m3u-proxy/streams/oldest-by-metadata?field=playlist_id&value=pl-7"
-                    + "&exclude_channel_id=200").json().getString("stopped_stream_id"));
-            assertEquals(1, api.get("/streams/by-metadata?field=playlist_id&value=pl-7&active_only=true").json()
-                    .getInt("total"));
+                    + "&exclude_channel_id=200").json().getString("deleted_stream"));
+            assertEquals(1, api.get("/streams/by-metadata?field=playlist_id&value=pl-7&active_only=1").json()
+                    .getInt("total_matching"));
         }
         Await.until("the editor heard of it", Duration.ofSeconds(5), () -> hooks.size() >= 4);
         assertTrue(hooks.stream().anyMatch(h -> h.contains("\"stream_stopped\"") && h.contains(older)));

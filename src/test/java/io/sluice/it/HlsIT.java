@@ -85,7 +85,7 @@ class HlsIT extends SluiceIT {
         assertEquals("bytes 100-199/" + hls.segment(firstSeq).length,
                 part.headers().firstValue("Content-Range").orElse(""));
 
-        assertEquals("hls", api.get("/streams/" + id).json().getJsonObject("stream").getString("stream_type"));
+        assertEquals("HLS", api.get("/streams/" + id).json().getJsonObject("stream").getString("stream_type"));
         assertEquals(1, api.clientCount(id), "playlist and segments of one player are one session");
     }
 
@@ -174,7 +174,7 @@ class HlsIT extends SluiceIT {
                         HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode());
         assertTrue(text(r).startsWith("#EXTM3U"), "the player ends up with the rewritten playlist");
-        assertEquals("hls", api.get("/streams/" + id).json().getJsonObject("stream").getString("stream_type"));
+        assertEquals("HLS", api.get("/streams/" + id).json().getJsonObject("stream").getString("stream_type"));
     }
 
     @Test

@@ -93,7 +93,7 @@ class WebhooksIT extends SluiceIT {
         assertEquals(1, of("stream_started").size());
         assertEquals(1, of("client_connected").size(), "once per player session");
         assertEquals("tv1", of("client_connected").get(0).body().getJsonObject("data").getString("client_id"));
-        assertEquals("api_delete", of("stream_stopped").get(0).body().getJsonObject("data").getString("reason"));
+        assertEquals("manual_deletion", of("stream_stopped").get(0).body().getJsonObject("data").getString("reason"));
         assertFalse(api.get("/webhooks").body().contains("Bearer x"), "header values are not shown");
         assertFalse(api.get("/webhooks").body().contains("s3cret"));
     }
