@@ -60,7 +60,8 @@ public class StreamActivity {
                 boolean watched = s.clientCount() > 0;
                 if (watched) {
                     s.recovered(); // players came back after a failure: the stream is in use again
-                    if (!s.inUse() && s.beginPeriod()) {
+                    // Not for a stream removed since this pass listed it: its period is over for good.
+                    if (!s.inUse() && registry.local(s.id()).orElse(null) == s && s.beginPeriod()) {
                         registry.started(s, "player");
                     }
                 } else if (s.inUse() && s.failedInPeriod()) {

@@ -111,7 +111,8 @@ public class StreamRegistry implements StoreReplica {
     /** Ends the stream's period of use, announcing it once however many ways it ends at the same moment. */
     void ended(Stream stream, StopCause cause) {
         if (stream.endPeriod()) {
-            events.fire(new StreamStopped(stream.id(), cause, stream.spec().transcode() != null,
+            events.fire(new StreamStopped(stream.id(), cause.reason(), cause.filterField(), cause.filterValue(),
+                    stream.spec().transcode() != null,
                     Duration.between(stream.createdAt(), Instant.now()).toSeconds(), stream.spec().metadata(),
                     Instant.now()));
         }

@@ -52,8 +52,8 @@ public final class Payloads {
         } else if (e instanceof StreamStopped s) {
             d.add("reason", s.reason()).add("was_transcoded", s.wasTranscoded())
                     .add("stream_age_seconds", s.ageSeconds());
-            if (s.cause().filterField() != null) {
-                d.add("filter_field", s.cause().filterField()).add("filter_value", s.cause().filterValue());
+            if (s.filterField() != null) {
+                d.add("filter_field", s.filterField()).add("filter_value", s.filterValue());
             }
         } else if (e instanceof StreamFailed f) {
             d.add("last_url", f.lastUrl()).add("reason", f.reason()).add("error", f.reason())

@@ -43,7 +43,7 @@ class StreamsApiIT extends SluiceIT {
         assertEquals("direct", c.getString("stream_type"));
         assertEquals("/stream/" + id, c.getString("stream_endpoint"));
         assertEquals(api.base() + "/stream/" + id, c.getString("direct_url"));
-        assertTrue(c.isNull("playlist_url"));
+        assertEquals(api.base() + "/stream/" + id, c.getString("playlist_url"), "m3u-proxy: both URLs, always strings");
         assertEquals("7", c.getJsonObject("metadata").getString("channel_id"));
         assertEquals(1, c.getJsonArray("failover_urls").size());
 
