@@ -46,7 +46,9 @@ public record Settings(
         boolean metricsPublic,
         String logFormat,
         String ffmpegPath,
-        int transcodeMaxProcesses) {
+        int transcodeMaxProcesses,
+        int broadcastMaxConcurrent,
+        int broadcastWindowMaxMb) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -107,7 +109,9 @@ public record Settings(
                 r.bool("METRICS_PUBLIC", false),
                 r.choice("LOG_FORMAT", "text", "text", "json"),
                 r.text("FFMPEG_PATH", "ffmpeg"),
-                r.integer("TRANSCODE_MAX_PROCESSES", 4, 0, 1000));
+                r.integer("TRANSCODE_MAX_PROCESSES", 4, 0, 1000),
+                r.integer("BROADCAST_MAX_CONCURRENT", 4, 0, 1000),
+                r.integer("BROADCAST_WINDOW_MAX_MB", 64, 1, 4096));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

@@ -97,6 +97,7 @@ public class Ffmpeg {
             cmd.add("-headers");
             cmd.add(h.toString());
         }
+        cmd.addAll(spec.transcode().inputArguments());
         cmd.add("-i");
         cmd.add(source.toString());
         cmd.addAll(spec.transcode().arguments());

@@ -65,8 +65,28 @@ public final class FfmpegArguments {
     private FfmpegArguments() {
     }
 
-    /** The checked arguments; throws {@link IllegalArgumentException} naming what is wrong. */
+    /**
+     * What a template asks of FFmpeg once checked: options for the input (before {@code -i {input_url}}), options
+     * for the output, and HLS output ({@code -f hls}) when asked for, whose segmenting Sluice does itself.
+     */
+    public record Checked(List<String> input, List<String> output, Hls hls) {
+        public Checked {
+            input = List.copyOf(input);
+            output = List.copyOf(output);
+        }
+    }
+
+    /** {@code -f hls} with its {@code -hls_time} and {@code -hls_list_size} (FFmpeg's defaults: 2 s, 5). */
+    public record Hls(int segmentSeconds, int listSize) {
+    }
+
+    /** The checked output arguments; throws {@link IllegalArgumentException} naming what is wrong. */
     public static List<String> of(String template, Map<String, String> variables) {
+        return checked(template, variables).output();
+    }
+
+    /** The checked template; throws {@link IllegalArgumentException} naming what is wrong. */
+    public static Checked checked(String template, Map<String, String> variables) {
         if (template == null || template.isBlank()) {
             throw new IllegalArgumentException("profile must not be empty");
         }
@@ -78,7 +98,26 @@ public final class FfmpegArguments {
         }
         checkVariables(variables);
         List<String> args = split(render(template, variables));
-        return check(withoutInputAndOutput(args));
+        int input = inputIndex(args);
+        List<String> before = input < 0 ? List.of() : args.subList(0, input);
+        List<String> after = input < 0 ? args : args.subList(input + 2, args.size());
+        HlsOptions hls = new HlsOptions();
+        List<String> output = check(withoutFormat(after, hls));
+        return new Checked(InputOptions.check(before), output, hls.result());
+    }
+
+    /** Where {@code -i {input_url}} is, or -1; any other input is refused. */
+    private static int inputIndex(List<String> args) {
+        int at = -1;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("-i")) {
+                if (at >= 0 || i + 1 >= args.size() || !args.get(i + 1).equals(INPUT)) {
+                    throw new IllegalArgumentException("profile: the only input is the stream's source ({input_url})");
+                }
+                at = i;
+            }
+        }
+        return at;
     }
 
     static void checkVariables(Map<String, String> variables) {
@@ -171,29 +210,32 @@ public final class FfmpegArguments {
         return args;
     }
 
-    /** Drops {@code -i {input_url}} and an output format of mpegts; any other input or format is refused. */
-    static List<String> withoutInputAndOutput(List<String> args) {
+    /**
+     * Drops the output format (mpegts, or hls whose options {@code hls} takes) and keeps the rest for the
+     * allowlist. Sluice writes the output itself, so {@code {output_args}} rendered to nothing.
+     */
+    static List<String> withoutFormat(List<String> args, HlsOptions hls) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.equals("-i")) {
-                if (i + 1 < args.size() && args.get(i + 1).equals(INPUT)) {
-                    i++;
-                    continue;
-                }
-                throw new IllegalArgumentException("profile: the only input is the stream's source ({input_url})");
-            }
             if (a.equals("-f") && i + 1 < args.size()) {
-                String format = args.get(i + 1).toLowerCase(Locale.ROOT);
-                if (!format.equals("mpegts")) {
-                    throw new IllegalArgumentException("profile: Sluice relays MPEG-TS, so the format must be mpegts, not "
-                            + args.get(i + 1));
+                String format = args.get(++i).toLowerCase(Locale.ROOT);
+                if (format.equals("hls")) {
+                    hls.asked = true;
+                } else if (!format.equals("mpegts")) {
+                    throw new IllegalArgumentException("profile: the format must be mpegts or hls, not " + clip(args.get(i)));
                 }
-                i++;
                 continue;
             }
             if (a.contains(INPUT)) {
                 throw new IllegalArgumentException("profile: {input_url} belongs after -i");
+            }
+            if (HlsOptions.takes(a)) {
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException("profile: option " + a + " needs a value");
+                }
+                hls.take(a, args.get(++i));
+                continue;
             }
             out.add(a);
         }

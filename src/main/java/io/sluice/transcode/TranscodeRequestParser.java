@@ -5,6 +5,7 @@ import io.sluice.streams.StreamRequestParser;
 import io.sluice.streams.StreamSpec;
 import io.sluice.streams.TranscodeSpec;
 import io.sluice.web.ApiException;
+import io.sluice.web.JsonText;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -46,11 +47,34 @@ public final class TranscodeRequestParser {
             name = known.name();
             template = known.parameters();
         }
+        FfmpegArguments.Checked checked;
         try {
-            return source.transcoded(new TranscodeSpec(name, variables, FfmpegArguments.of(template, variables)));
+            checked = FfmpegArguments.checked(template, variables);
         } catch (IllegalArgumentException e) {
             throw ApiException.badInput(e.getMessage());
         }
+        TranscodeSpec.HlsOutput hls = checked.hls() == null ? null
+                : new TranscodeSpec.HlsOutput(checked.hls().segmentSeconds(), checked.hls().listSize());
+        TranscodeSpec how = new TranscodeSpec(name, variables, checked.output(), checked.input(), hls);
+        return source.transcoded(how).withMetadata(marked(how, source.metadata()));
+    }
+
+    /**
+     * m3u-proxy's marks on a transcoded stream's metadata, which M3U Editor's reuse lookup and monitor read
+     * ({@code transcoding: "true"}); the caller's own keys (the editor's {@code profile_id}) win, as there.
+     */
+    static Map<String, String> marked(TranscodeSpec how, Map<String, String> given) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("transcoding", "true");
+        out.put("profile", how.profile());
+        var vars = JsonText.JSON.createObjectBuilder();
+        new java.util.TreeMap<>(how.variables()).forEach(vars::add);
+        out.put("profile_variables", vars.build().toString());
+        java.util.List<String> args = new java.util.ArrayList<>(how.inputArguments());
+        args.addAll(how.arguments());
+        out.put("ffmpeg_args", String.join(" ", args));
+        out.putAll(given);
+        return out;
     }
 
     private static Map<String, String> variables(JsonObject o) {

@@ -94,6 +94,33 @@ class TranscodeIT extends SluiceIT {
                 "sluice_transcoders");
     }
 
+    /** M3U Editor's stock default profile, verbatim from its migration, as the editor posts it. */
+    private static final String EDITOR_DEFAULT = "-fflags +genpts+discardcorrupt+igndts -i {input_url} -c:v libx264 "
+            + "-preset faster -b:v {bitrate|2000k} -maxrate {maxrate|2500k} -bufsize {bufsize|2500k} -c:a aac "
+            + "-b:a {audio_bitrate|128k} -f mpegts {output_args|pipe:1}";
+
+    @Test
+    void theEditorsStockDefaultProfilePlaysAndTheStreamIsMarkedTranscoded() throws Exception {
+        serveSource("/live/editor.ts");
+        Api.Reply created = api.post("/transcode", "{\"url\":\"" + upstream.url("/live/editor.ts") + "\",\"profile\":\""
+                + EDITOR_DEFAULT + "\",\"profile_variables\":{\"bitrate\":\"300k\"},"
+                + "\"metadata\":{\"id\":12,\"type\":\"channel\",\"profile_id\":3,\"original_channel_id\":12}}");
+        assertEquals(200, created.status(), created.body());
+        String id = created.json().getString("stream_id");
+        try (Player one = Player.play(playerUrl(id), 200_000)) {
+            Await.until("transcoded bytes", Duration.ofSeconds(20), () -> one.captured() >= 200_000);
+            Probe probe = probe(one.capturedBytes());
+            assertEquals("h264 320x240", probe.video(), probe.raw());
+            assertEquals("aac", probe.audio(), probe.raw());
+        }
+        // What the editor's reuse lookup reads: metadata.transcoding == "true" and its own profile_id.
+        JsonObject meta = api.get("/streams/" + id).json().getJsonObject("stream").getJsonObject("metadata");
+        assertEquals("true", meta.getString("transcoding"));
+        assertEquals("3", meta.getString("profile_id"));
+        assertEquals("custom", meta.getString("profile"));
+        assertTrue(meta.getString("ffmpeg_args").startsWith("-fflags +genpts+discardcorrupt+igndts"), meta.toString());
+    }
+
     @Test
     void aDeadSourceFailsOverToTheBackupWithANewFfmpeg() {
         upstream.route("/live/dead.ts", TestUpstream.status(404));
@@ -153,6 +180,9 @@ class TranscodeIT extends SluiceIT {
         assertEquals(422, api.post("/transcode", "{\"url\":\"" + url + "\",\"profile\":\"-vf movie=/etc/passwd\"}").status());
         assertEquals(422, api.post("/transcode", "{\"url\":\"" + url + "\",\"profile_variables\":{\"preset\":\"fast -y x\"}}").status());
         assertEquals(422, api.post("/transcode", "{\"url\":\"file:///etc/passwd\"}").status());
+        assertEquals(422, api.post("/transcode", "{\"url\":\"" + url + "\",\"profile\":\"-f lavfi -i {input_url} -c:v libx264\"}").status());
+        assertEquals(422, api.post("/transcode", "{\"url\":\"" + url + "\",\"profile\":\"-i {input_url} -c:v libx264 "
+                + "-hls_segment_filename /tmp/s%03d.ts -f hls\"}").status());
         Api.Reply unknown = api.post("/transcode", "{\"url\":\"" + url + "\",\"profile\":\"8k\"}");
         assertEquals(400, unknown.status());
         assertTrue(unknown.detail().contains("Available profiles"), unknown.body());

@@ -44,10 +44,23 @@ class DocumentsTest {
         StreamSpec spec = new StreamSpec("http://provider.example/live/7.ts", List.of(), null, "VLC/3.0", Map.of(),
                 Map.of(), false, true, false, StreamKind.VOD, null, null)
                 .transcoded(new io.sluice.streams.TranscodeSpec("720p", Map.of("preset", "ultrafast"),
-                        List.of("-vf", "scale=-2:720", "-c:v", "libx264")));
+                        List.of("-vf", "scale=-2:720", "-c:v", "libx264"), List.of("-fflags", "+genpts"),
+                        new io.sluice.streams.TranscodeSpec.HlsOutput(2, 30)));
         StoredStream back = Documents.read(Documents.write(new StoredStream(spec, AT)), StoredStream.class).orElseThrow();
         assertEquals(spec, back.spec());
         assertEquals(StreamKind.TRANSCODED, back.spec().kind());
+    }
+
+    @Test
+    void aTranscodedStreamStoredBeforeInputOptionsReadsBackWithNone() {
+        StreamSpec spec = new StreamSpec("http://provider.example/live/7.ts", List.of(), null, "VLC/3.0", Map.of(),
+                Map.of(), false, true, false, StreamKind.VOD, null)
+                .transcoded(new io.sluice.streams.TranscodeSpec("hq", Map.of(), List.of("-c:v", "libx264"), null, null));
+        String old = Documents.write(new StoredStream(spec, AT)).replace(",\"inputArguments\":[]", "");
+        assertTrue(!old.contains("inputArguments"), old);
+        StoredStream back = Documents.read(old, StoredStream.class).orElseThrow();
+        assertEquals(List.of(), back.spec().transcode().inputArguments());
+        assertEquals(null, back.spec().transcode().hls());
     }
 
     @Test

@@ -37,8 +37,55 @@ class FfmpegArgumentsTest {
                 FfmpegArguments.of(template, Map.of()));
     }
 
+    /** M3U Editor's stock default profile (its migration 2025_11_16_000001 and ListStreamProfiles), verbatim. */
+    static final String EDITOR_DEFAULT = "-fflags +genpts+discardcorrupt+igndts -i {input_url} -c:v libx264 -preset faster "
+            + "-b:v {bitrate|2000k} -maxrate {maxrate|2500k} -bufsize {bufsize|2500k} -c:a aac -b:a {audio_bitrate|128k} "
+            + "-f mpegts {output_args|pipe:1}";
+    /** Its stock HLS profile. */
+    static final String EDITOR_HLS = "-fflags +genpts+discardcorrupt+igndts -i {input_url} -c:v libx264 -preset faster "
+            + "-b:v {bitrate|2000k} -maxrate {maxrate|2500k} -bufsize {bufsize|2500k} -c:a aac -b:a {audio_bitrate|128k} "
+            + "-hls_time 2 -hls_list_size 30 -hls_flags program_date_time -f hls {output_args|index.m3u8}";
+    /** Its constant-quality HLS variants: fMP4 segments, and FFmpeg's own segment names. */
+    static final String EDITOR_HLS_FMP4 = "-fflags +genpts+discardcorrupt+igndts -i {input_url} -c:v libx264 -preset faster "
+            + "-b:v {bitrate|2000k} -maxrate {maxrate|2500k} -bufsize {bufsize|2500k} -c:a aac -b:a {audio_bitrate|128k} "
+            + "-hls_time 2 -hls_list_size 30 -hls_flags program_date_time -hls_segment_type fmp4 -f hls {output_args|index.m3u8}";
+    static final String EDITOR_HLS_CRF = "-fflags +genpts+discardcorrupt+igndts -i {input_url} -c:v libx264 -preset faster "
+            + "-crf {crf|23} -maxrate {maxrate|2500k} -bufsize {bufsize|5000k} -c:a aac -b:a {audio_bitrate|192k} -hls_time 2 "
+            + "-hls_list_size 30 -hls_flags program_date_time -hls_segment_filename segment_%03d.ts -f hls {output_args|index.m3u8}";
+
+    @Test
+    void theEditorsStockDefaultProfileKeepsItsInputFlagsBeforeTheInput() {
+        FfmpegArguments.Checked c = FfmpegArguments.checked(EDITOR_DEFAULT, Map.of());
+        assertEquals(List.of("-fflags", "+genpts+discardcorrupt+igndts"), c.input());
+        assertEquals(List.of("-c:v", "libx264", "-preset", "faster", "-b:v", "2000k", "-maxrate", "2500k", "-bufsize", "2500k",
+                "-c:a", "aac", "-b:a", "128k"), c.output());
+        assertEquals(null, c.hls());
+        assertEquals("1500k", FfmpegArguments.checked(EDITOR_DEFAULT, Map.of("bitrate", "1500k")).output().get(5));
+    }
+
+    @Test
+    void theEditorsStockHlsProfilesAskForHlsWhoseOptionsSluiceReads() {
+        for (String t : List.of(EDITOR_HLS, EDITOR_HLS_FMP4, EDITOR_HLS_CRF)) {
+            FfmpegArguments.Checked c = FfmpegArguments.checked(t, Map.of());
+            assertEquals(new FfmpegArguments.Hls(2, 30), c.hls(), t);
+            assertEquals(List.of("-fflags", "+genpts+discardcorrupt+igndts"), c.input());
+            assertTrue(c.output().stream().noneMatch(a -> a.startsWith("-hls") || a.contains("m3u8") || a.equals("-f")), c.output().toString());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
+            "-fflags +genpts -i {input_url} -c:v libx264 -hls_time 2 -f mpegts",   // HLS options without HLS
+            "-f lavfi -i {input_url} -c:v libx264",                                  // an input format (devices, filters)
+            "-fflags +genpts+custom_io -i {input_url} -c:v libx264",                 // a format flag outside the list
+            "-protocol_whitelist file,http -i {input_url} -c:v libx264",             // widening what FFmpeg may open
+            "-i {input_url} -c:v libx264 -hls_segment_filename /tmp/seg%03d.ts -f hls", // segments into a directory
+            "-i {input_url} -c:v libx264 -hls_segment_filename ../x%d.ts -f hls",
+            "-i {input_url} -c:v libx264 -hls_flags +delete_segments+exec -f hls",  // an unknown hls flag
+            "-i {input_url} -c:v libx264 -hls_time 999 -f hls",                      // beyond the bound
+            "-i {input_url} -c:v libx264 -f hls /tmp/index.m3u8",                     // an output file
+            "-i {input_url} -c:v libx264 -hls_key_info_file /etc/keyinfo -f hls",     // an hls option that reads a file
+            "-i {input_url} -c:v libx264 -f segment",                                  // another muxer that writes files
             "-c:v libx264 /tmp/out.ts",                         // a bare word is an output file
             "-c:v libx264 -y out.ts",                            // overwrite + output
             "-i /etc/passwd -c copy",                            // a second input

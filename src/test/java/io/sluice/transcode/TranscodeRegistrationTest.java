@@ -68,4 +68,25 @@ class TranscodeRegistrationTest {
         assertEquals(422, assertThrows(ApiException.class,
                 () -> parse("{\"url\":\"file:///etc/passwd\",\"profile\":\"hq\"}")).status());
     }
+
+    @Test
+    void aTranscodedStreamIsMarkedAsM3uProxyMarksItAndTheCallersKeysWin() {
+        StreamSpec s = parse("{\"url\":\"http://p.tv/a.ts\",\"profile\":\"" + FfmpegArgumentsTest.EDITOR_DEFAULT + "\","
+                + "\"profile_variables\":{\"bitrate\":\"1500k\"},\"metadata\":{\"profile_id\":7,\"id\":\"42\",\"profile\":\"mine\"}}");
+        assertEquals("true", s.metadata().get("transcoding"));
+        assertEquals("7", s.metadata().get("profile_id"));
+        assertEquals("42", s.metadata().get("id"));
+        assertEquals("mine", s.metadata().get("profile"), "the caller's keys win, as in m3u-proxy");
+        assertEquals("{\"bitrate\":\"1500k\"}", s.metadata().get("profile_variables"));
+        assertTrue(s.metadata().get("ffmpeg_args").startsWith("-fflags +genpts+discardcorrupt+igndts -c:v libx264"),
+                s.metadata().get("ffmpeg_args"));
+        assertEquals(List.of("-fflags", "+genpts+discardcorrupt+igndts"), s.transcode().inputArguments());
+        assertEquals("custom", parse("{\"url\":\"http://p.tv/a.ts\",\"profile\":\"-c:v libx264 -an\"}").metadata().get("profile"));
+    }
+
+    @Test
+    void theEditorsStockHlsProfileIsAcceptedAsHlsOutput() {
+        StreamSpec s = parse("{\"url\":\"http://p.tv/a.ts\",\"profile\":\"" + FfmpegArgumentsTest.EDITOR_HLS + "\"}");
+        assertEquals(new io.sluice.streams.TranscodeSpec.HlsOutput(2, 30), s.transcode().hls());
+    }
 }
