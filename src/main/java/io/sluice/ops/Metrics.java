@@ -2,6 +2,8 @@ package io.sluice.ops;
 
 import java.time.Duration;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.broadcast.BroadcastEvent;
+import io.sluice.broadcast.Broadcasts;
 import io.sluice.events.Measured;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -57,6 +59,8 @@ public class Metrics {
     io.sluice.store.StoreSync storeSync;
     @Inject
     io.sluice.transcode.Transcoders transcoders;
+    @Inject
+    Broadcasts broadcasts;
 
     @PostConstruct
     void start() {
@@ -72,6 +76,10 @@ public class Metrics {
                 .serviceLevelObjectives(ms(50), ms(250), ms(1000), ms(2500), ms(5000), ms(10000), ms(30000),
                         ms(60000))
                 .register(registry);
+        Gauge.builder("sluice.broadcasts.running", broadcasts, Broadcasts::running)
+                .description("Network broadcasts with FFmpeg running").register(registry);
+        Gauge.builder("sluice.broadcasts.memory.bytes", broadcasts, Broadcasts::bytesInMemory)
+                .description("Broadcast segments held in memory").register(registry);
         Gauge.builder("sluice.streams", streams, r -> r.all().size())
                 .description("Registered streams").register(registry);
         Gauge.builder("sluice.streams.active", streams, r -> r.all().stream().filter(s -> s.clientCount() > 0).count())
@@ -128,6 +136,11 @@ public class Metrics {
         } else if (e instanceof SourceMarkedInvalid) {
             count("sluice.sources.invalidated", "Sources marked invalid by a fail condition");
         }
+    }
+
+    void observe(@Observes BroadcastEvent e) {
+        Counter.builder("sluice.broadcasts.events").description("Broadcast programmes started, ended, failed")
+                .tag("type", e.type()).register(registry).increment();
     }
 
     private static Duration ms(long millis) {

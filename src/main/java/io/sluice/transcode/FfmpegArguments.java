@@ -242,6 +242,11 @@ public final class FfmpegArguments {
         return out;
     }
 
+    /** The output allowlist on its own, for arguments Sluice builds from a caller's fields (broadcasts). */
+    public static List<String> checkOutput(List<String> args) {
+        return check(args);
+    }
+
     static List<String> check(List<String> args) {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);

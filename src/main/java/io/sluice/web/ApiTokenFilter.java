@@ -20,6 +20,9 @@ public class ApiTokenFilter implements ContainerRequestFilter {
             "API token required. Provide token via X-API-Token header or api_token query parameter.";
     static final String WRONG = "Invalid API token";
     private static final Set<String> PUBLIC_PATHS = Set.of("health/live", "health/ready", "console", "openapi.json");
+    /** A broadcast's playlist and segments are player routes (SPEC 4, 12.1). */
+    private static final java.util.regex.Pattern PUBLIC_BROADCAST =
+            java.util.regex.Pattern.compile("broadcast/[^/]+/(live\\.m3u8|segment/[^/]+|live[0-9]+\\.ts)");
 
     @Inject
     Settings settings;
@@ -42,7 +45,8 @@ public class ApiTokenFilter implements ContainerRequestFilter {
     }
 
     private static boolean isPublic(String path) {
-        return PUBLIC_PATHS.contains(normalised(path));
+        String p = normalised(path);
+        return PUBLIC_PATHS.contains(p) || PUBLIC_BROADCAST.matcher(p).matches();
     }
 
     private static String normalised(String path) {

@@ -60,7 +60,9 @@ abstract class SluiceIT {
             Map.entry("STORE_TIMEOUT", "1"),
             Map.entry("STORE_SYNC_INTERVAL", "2"),
             Map.entry("FFMPEG_PATH", "ffmpeg"),
-            Map.entry("TRANSCODE_MAX_PROCESSES", "4"));
+            Map.entry("TRANSCODE_MAX_PROCESSES", "4"),
+            Map.entry("BROADCAST_MAX_CONCURRENT", "4"),
+            Map.entry("BROADCAST_WINDOW_MAX_MB", "64"));
 
     /**
      * The WAR that {@code mvn package} built, deployed with the base settings and {@code overrides}. Every setting

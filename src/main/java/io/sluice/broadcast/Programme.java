@@ -1,0 +1,207 @@
+package io.sluice.broadcast;
+
+import io.sluice.support.DaemonThreads;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * One FFmpeg run of a network: reads its MPEG-TS output, cuts it into the network's window and numbers the
+ * segments from {@code firstNumber}. One thread reads standard output (a pipe cannot be read without blocking),
+ * another keeps the last line of standard error, with URLs removed, to say why it failed. When FFmpeg ends by
+ * itself, {@code ended} is told once; not when it was stopped.
+ */
+final class Programme {
+    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S+");
+    private static final long STOP_GRACE_SECONDS = 5;
+
+    /** How a run ended by itself: FFmpeg's exit code and what it said last. */
+    record Exit(int exitCode, String error, long finalSegmentNumber, double secondsStreamed) {
+    }
+
+    interface Ended {
+        void ended(Programme p, Exit exit);
+    }
+
+    private final String networkId;
+    private final List<String> command;
+    private final SegmentWindow window;
+    private final int segmentSeconds;
+    private final long firstNumber;
+    private final Clock clock;
+    private final Ended ended;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Process process;
+    private volatile boolean stopping;
+    private volatile long lastNumber = -1;
+    private volatile long bytes;
+    private volatile String lastError = "";
+    private volatile Instant startedAt;
+    private volatile Instant firstSegmentAt;
+    private volatile Exit exit;
+
+    Programme(String networkId, List<String> command, SegmentWindow window, int segmentSeconds, long firstNumber,
+              Clock clock, Ended ended) {
+        this.networkId = networkId;
+        this.command = command;
+        this.window = window;
+        this.segmentSeconds = segmentSeconds;
+        this.firstNumber = firstNumber;
+        this.clock = clock;
+        this.ended = ended;
+    }
+
+    /** Spawns FFmpeg; throws when it cannot be run at all. */
+    void start() throws IOException {
+        Process p = new ProcessBuilder(command).start();
+        process = p;
+        startedAt = clock.instant();
+        p.getOutputStream().close();
+        DaemonThreads.named("sluice-broadcast-log").newThread(() -> keepLastError(p)).start();
+        DaemonThreads.named("sluice-broadcast-" + networkId).newThread(() -> run(p)).start();
+    }
+
+    private void run(Process p) {
+        TsSegmenter segmenter = new TsSegmenter(segmentSeconds, cut -> {
+            long number = lastNumber < 0 ? firstNumber : lastNumber + 1;
+            window.add(name(number), cut.bytes(), cut.seconds(), clock.instant());
+            bytes += cut.bytes().length;
+            lastNumber = number;
+            if (firstSegmentAt == null) {
+                firstSegmentAt = clock.instant();
+            }
+        });
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = p.getInputStream()) {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                segmenter.accept(buf, 0, n);
+            }
+            if (!stopping) {
+                segmenter.finish(); // the programme's end is its last segment; a stop drops the partial one
+            }
+        } catch (IOException e) {
+            // The pipe closed under us: a stop, or FFmpeg died; the exit code tells which.
+        }
+        int code = waitFor(p);
+        Exit e = new Exit(code, lastError, finalSegmentNumber(), secondsStreamed());
+        exit = e;
+        done.countDown();
+        if (!stopping) {
+            ended.ended(this, e);
+        }
+    }
+
+    private static int waitFor(Process p) {
+        try {
+            if (!p.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+            }
+            return p.isAlive() ? -1 : p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            return -1;
+        }
+    }
+
+    /** Asks FFmpeg to end (then forces it) and waits, bounded, until its output is read to the end. */
+    long stop() {
+        stopping = true;
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            try {
+                if (!p.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                done.await(2 * STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+        return finalSegmentNumber();
+    }
+
+    /** Kills FFmpeg without waiting (shutdown). */
+    void kill() {
+        stopping = true;
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    static String name(long number) {
+        return String.format("live%06d.ts", number);
+    }
+
+    /** The last segment's number, or the first number when none was cut yet (as m3u-proxy reports it). */
+    long finalSegmentNumber() {
+        long last = lastNumber;
+        return last < 0 ? firstNumber : last;
+    }
+
+    boolean hasSegments() {
+        return lastNumber >= 0;
+    }
+
+    boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive() && exit == null;
+    }
+
+    Long pid() {
+        Process p = process;
+        return p == null ? null : p.pid();
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    Instant firstSegmentAt() {
+        return firstSegmentAt;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    Exit exit() {
+        return exit;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    private double secondsStreamed() {
+        Instant s = startedAt;
+        return s == null ? 0 : (clock.millis() - s.toEpochMilli()) / 1000.0;
+    }
+
+    private void keepLastError(Process p) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    String clean = URL.matcher(line.trim()).replaceAll("<url>");
+                    lastError = clean.length() > 300 ? clean.substring(0, 300) : clean;
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+}
