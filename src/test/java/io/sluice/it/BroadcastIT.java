@@ -203,6 +203,60 @@ class BroadcastIT extends SluiceIT {
         api.delete("/broadcast/net-g");
     }
 
+    /**
+     * M3U Editor's calls for one network, in the order its NetworkBroadcastService and NetworkHlsController make
+     * them, with the body it sends (its extra fields included) and the fields it reads.
+     */
+    @Test
+    void anEditorSessionOfANetwork() {
+        String uuid = "9b2f6c1e-4a7d-4e0b-9d3c-2f5a8e7b1c44";
+        assertEquals(200, api.get("/health").status());
+        String body = "{\"stream_url\":\"" + upstream.url("/vod/film.ts") + "\",\"seek_seconds\":3,\"duration_seconds\":30,"
+                + "\"segment_start_number\":0,\"add_discontinuity\":false,\"segment_duration\":2,\"hls_list_size\":20,"
+                + "\"transcode\":true,\"video_bitrate\":\"300\",\"audio_bitrate\":96,\"video_resolution\":null,"
+                + "\"video_codec\":\"libx264\",\"audio_codec\":\"aac\",\"preset\":\"ultrafast\",\"hwaccel\":\"vaapi\","
+                + "\"preferred_audio_language\":null,\"subtitles_enabled\":false,\"subtitle_url\":null,"
+                + "\"subtitle_language\":null,\"subtitle_seek_seconds\":3,\"callback_url\":\"" + upstream.url("/editor/callback")
+                + "\",\"next_stream_config\":null,\"output_dir\":\"/dev/shm\"}";
+        Api.Reply started = api.post("/broadcast/" + uuid + "/start", body);
+        assertEquals(200, started.status(), started.body());
+        assertTrue(started.json().getJsonNumber("ffmpeg_pid").longValue() > 0, "broadcast_pid ← ffmpeg_pid");
+        assertTrue(List.of("running", "starting").contains(started.json().getString("status")));
+
+        // isBroadcasting(): status in [running, starting]; 404 = not running.
+        assertTrue(List.of("running", "starting").contains(api.get("/broadcast/" + uuid + "/status").json().getString("status")));
+        assertTrue(api.get("/broadcast").json().getJsonArray("broadcasts").stream()
+                .anyMatch(b -> b.asJsonObject().getString("network_id").equals(uuid)));
+
+        // NetworkHlsController: fetches live.m3u8 with its token and rewrites "^(live\d+\.ts)$" lines to its own
+        // segment route, which redirects players to /broadcast/{uuid}/segment/{file}.
+        Await.until("a playlist with segments", Duration.ofSeconds(20),
+                () -> playlist(uuid).status() == 200 && !numbers(playlist(uuid).body()).isEmpty());
+        Api.Reply fetched = api.get("/broadcast/" + uuid + "/live.m3u8");
+        assertEquals(200, fetched.status());
+        assertTrue(fetched.headers().firstValue("Content-Type").orElse("").startsWith("application/vnd.apple.mpegurl"));
+        Matcher m = Pattern.compile("(?m)^(live\\d+\\.ts)$").matcher(fetched.body());
+        assertTrue(m.find(), fetched.body());
+        Api.Reply segment = api.send(api.request("/broadcast/" + uuid + "/segment/" + m.group(1)).GET().build());
+        assertEquals(200, segment.status());
+        assertEquals("video/mp2t", segment.headers().firstValue("Content-Type").orElse(""));
+
+        // stopBroadcast(): reads final_segment_number; the next programme starts after it with a discontinuity.
+        Api.Reply stopped = api.post("/broadcast/" + uuid + "/stop", "");
+        assertEquals(200, stopped.status());
+        long fin = stopped.json().getJsonNumber("final_segment_number").longValue();
+        Api.Reply again = api.post("/broadcast/" + uuid + "/start", body.replace("\"segment_start_number\":0",
+                "\"segment_start_number\":" + (fin + 1)).replace("\"add_discontinuity\":false", "\"add_discontinuity\":true"));
+        assertEquals(200, again.status(), again.body());
+        assertEquals(fin + 1, again.json().getJsonNumber("current_segment_number").longValue());
+
+        // The network is disabled: stop, then delete; status is then 404.
+        assertEquals(200, api.post("/broadcast/" + uuid + "/stop", "").status());
+        assertEquals(200, api.delete("/broadcast/" + uuid).status());
+        assertEquals(404, api.get("/broadcast/" + uuid + "/status").status());
+        assertTrue(callbacks.isEmpty(), "stops the editor asked for are not reported back to it: " + callbacks);
+    }
+
     /** FFmpeg processes started by this JVM (embedded Tomcat runs here) and still alive. */
     static List<String> ffmpegChildren() {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
