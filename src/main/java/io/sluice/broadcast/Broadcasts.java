@@ -3,6 +3,8 @@ package io.sluice.broadcast;
 import static io.sluice.web.JsonText.JSON;
 
 import io.sluice.config.Settings;
+import io.sluice.hlsout.FfmpegRun;
+import io.sluice.hlsout.SegmentWindow;
 import io.sluice.transcode.Ffmpeg;
 import io.sluice.web.ApiException;
 import jakarta.annotation.PreDestroy;
@@ -46,7 +48,7 @@ public class Broadcasts {
     /** One network: its window (kept across programmes) and its current programme, if any. */
     private static final class Network {
         final SegmentWindow window;
-        Programme current;
+        FfmpegRun current;
         BroadcastRequest request;
         long lastNumber = -1;
 
@@ -73,7 +75,7 @@ public class Broadcasts {
             throw ApiException.badInput(e.getMessage().replaceFirst("^profile: ", ""));
         }
         Network n = networks.get(networkId);
-        Programme old = n == null ? null : n.current;
+        FfmpegRun old = n == null ? null : n.current;
         boolean replacing = old != null && old.isRunning();
         if (!replacing && running() >= settings.broadcastMaxConcurrent()) {
             throw new ApiException(503, AT_CAPACITY);
@@ -104,8 +106,8 @@ public class Broadcasts {
             n.window.discontinuity();
         }
         Network owner = n;
-        Programme p = new Programme(networkId, command, n.window, r.segmentDuration(), first, clock,
-                (ended, exit) -> ended(networkId, owner, ended, exit));
+        FfmpegRun p = new FfmpegRun(networkId, command, n.window, r.segmentDuration(), first, Broadcasts::segmentName, clock,
+                (run, exit) -> ended(networkId, owner, run, exit));
         try {
             p.start();
         } catch (IOException e) {
@@ -121,7 +123,7 @@ public class Broadcasts {
     /** Stops the network's FFmpeg; empty when it has none. */
     public Optional<BroadcastStatus> stop(String networkId) {
         Network n;
-        Programme p;
+        FfmpegRun p;
         synchronized (this) {
             n = networks.get(networkId);
             p = n == null ? null : n.current;
@@ -199,7 +201,7 @@ public class Broadcasts {
         return b;
     }
 
-    private void ended(String networkId, Network n, Programme p, Programme.Exit exit) {
+    private void ended(String networkId, Network n, FfmpegRun p, FfmpegRun.Exit exit) {
         synchronized (this) {
             if (p.hasSegments()) {
                 n.lastNumber = Math.max(n.lastNumber, exit.finalSegmentNumber());
@@ -215,8 +217,13 @@ public class Broadcasts {
         }
     }
 
+    /** FFmpeg's HLS muxer's names in m3u-proxy's command ({@code live%06d.ts}), which M3U Editor matches. */
+    static String segmentName(long number) {
+        return String.format("live%06d.ts", number);
+    }
+
     /** m3u-proxy's callback body, field for field. */
-    static String callbackPayload(String networkId, boolean ok, Programme.Exit exit, Instant at) {
+    static String callbackPayload(String networkId, boolean ok, FfmpegRun.Exit exit, Instant at) {
         var data = JSON.createObjectBuilder()
                 .add("exit_code", exit.exitCode())
                 .add("final_segment_number", exit.finalSegmentNumber())
@@ -234,7 +241,7 @@ public class Broadcasts {
                 .build().toString();
     }
 
-    private static String error(Programme.Exit exit) {
+    private static String error(FfmpegRun.Exit exit) {
         return "FFmpeg exited with code " + exit.exitCode() + (exit.error().isEmpty() ? "" : ": " + exit.error());
     }
 
@@ -242,8 +249,8 @@ public class Broadcasts {
         return status(id, n, n.current);
     }
 
-    private BroadcastStatus status(String id, Network n, Programme p) {
-        Programme.Exit exit = p.exit();
+    private BroadcastStatus status(String id, Network n, FfmpegRun p) {
+        FfmpegRun.Exit exit = p.exit();
         String state = p.isRunning() ? "running" : exit == null ? "starting" : exit.exitCode() == 0 ? "stopped" : "failed";
         Instant first = p.firstSegmentAt();
         Double latency = first == null || p.startedAt() == null ? null

@@ -1,6 +1,7 @@
 package io.sluice.broadcast;
 
 import io.sluice.config.Settings;
+import io.sluice.hlsout.SegmentWindow;
 import io.sluice.web.ApiException;
 import io.sluice.web.JsonBodies;
 import io.sluice.web.JsonBody;

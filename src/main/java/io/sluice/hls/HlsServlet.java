@@ -3,6 +3,8 @@ package io.sluice.hls;
 import io.sluice.config.Settings;
 import io.sluice.streams.Client;
 import io.sluice.streams.PlayerIdentity;
+import io.sluice.streams.Client;
+import io.sluice.transcode.HlsOutputs;
 import io.sluice.streams.PlayerUrls;
 import io.sluice.streams.Stream;
 import io.sluice.streams.StreamRegistry;
@@ -49,6 +51,8 @@ public class HlsServlet extends HttpServlet {
     VodDelivery delivery;
     @Inject
     Settings settings;
+    @Inject
+    HlsOutputs hlsOutputs;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -62,11 +66,46 @@ public class HlsServlet extends HttpServlet {
             ServletProblems.send(resp, 404, "Stream not found");
             return;
         }
+        if (HlsOutputs.serves(stream.get())) {
+            transcoded(req, resp, stream.get(), parts[2]);
+            return;
+        }
         switch (parts[2]) {
             case "playlist.m3u8" -> playlist(req, resp, stream.get());
             case "segment.ts", "segment" -> segment(req, resp, stream.get());
             default -> ServletProblems.send(resp, 404, "Not Found");
         }
+    }
+
+    /** A transcoded stream with HLS output: its playlist and segments come from memory, not from an upstream. */
+    private void transcoded(HttpServletRequest req, HttpServletResponse resp, Stream stream, String file)
+            throws IOException {
+        Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
+        if (file.equals("playlist.m3u8")) {
+            String suffix = clientSuffix(req);
+            HlsOutputs.Answer a = hlsOutputs.playlist(stream, suffix.isEmpty() ? "" : "?" + suffix.substring(1));
+            if (a.status() != 200) {
+                ServletProblems.send(resp, a.status(), a.detail());
+                return;
+            }
+            byte[] body = a.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            resp.setContentType("application/vnd.apple.mpegurl");
+            resp.setHeader("Cache-Control", "no-cache");
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
+            return;
+        }
+        Optional<io.sluice.hlsout.SegmentWindow.Segment> segment = hlsOutputs.segment(stream, file);
+        if (segment.isEmpty()) {
+            ServletProblems.send(resp, 404, "Segment not found");
+            return;
+        }
+        byte[] bytes = segment.get().bytes();
+        stream.servedSegment(client);
+        stream.served(client, bytes.length);
+        resp.setContentType("video/mp2t");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
     }
 
     @Override

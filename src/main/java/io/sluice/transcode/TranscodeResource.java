@@ -62,13 +62,19 @@ public class TranscodeResource {
         }
         Stream stream = registry.register(spec);
         StreamSpec current = stream.spec();
-        String endpoint = PlayerUrls.streamPath(stream);
-        String url = PlayerUrls.base(settings, request) + endpoint;
         var how = current.transcode() != null ? current.transcode() : spec.transcode();
+        boolean hls = current.transcode() != null && current.transcode().hls() != null;
+        // m3u-proxy's answer: HLS output is played from the HLS route, MPEG-TS from the stream route.
+        String endpoint = hls ? "/hls/" + stream.id() + "/playlist.m3u8" : PlayerUrls.streamPath(stream);
+        String url = PlayerUrls.base(settings, request) + endpoint;
+        List<String> args = new ArrayList<>(how.inputArguments());
+        args.addAll(how.arguments());
         return new TranscodeCreated(stream.id(), current.url(), current.failoverUrls(), current.userAgent(),
-                current.kind().apiName(), endpoint, null, url, "mpegts", how.profile(), how.variables(),
-                how.arguments(), current.transcode() != null ? "Transcoded stream created successfully (MPEG-TS)"
-                : "The stream has players: it keeps its current form until they leave",
+                current.kind().apiName(), endpoint, hls ? endpoint : null, url, hls ? "hls" : "mpegts", how.profile(),
+                how.variables(), args, current.transcode() == null
+                ? "The stream has players: it keeps its current form until they leave"
+                : hls ? "Transcoded stream created successfully (HLS output)"
+                : "Transcoded stream created successfully (MPEG-TS)",
                 current.metadata().isEmpty() ? null : current.metadata());
     }
 

@@ -121,6 +121,82 @@ class TranscodeIT extends SluiceIT {
         assertTrue(meta.getString("ffmpeg_args").startsWith("-fflags +genpts+discardcorrupt+igndts"), meta.toString());
     }
 
+    /** Its stock HLS profile. */
+    private static final String EDITOR_HLS = "-fflags +genpts+discardcorrupt+igndts -i {input_url} -c:v libx264 "
+            + "-preset faster -b:v {bitrate|2000k} -maxrate {maxrate|2500k} -bufsize {bufsize|2500k} -c:a aac "
+            + "-b:a {audio_bitrate|128k} -hls_time 2 -hls_list_size 30 -hls_flags program_date_time -f hls "
+            + "{output_args|index.m3u8}";
+
+    /** What one HLS player saw: every media sequence in the order it polled. */
+    private final class HlsPlayer {
+        final String url;
+        final List<Long> sequences = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile String last = "";
+
+        HlsPlayer(String id, String clientId) {
+            url = "/hls/" + id + "/playlist.m3u8?client_id=" + clientId;
+        }
+
+        /** Polls the playlist and fetches its newest segment, as a player does. */
+        boolean poll() {
+            Api.Reply r = api.send(api.request(url).GET().build());
+            if (r.status() != 200) {
+                return false;
+            }
+            last = r.body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)").matcher(last);
+            assertTrue(m.find(), last);
+            sequences.add(Long.parseLong(m.group(1)));
+            List<String> uris = last.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+            Api.Reply seg = api.send(api.request(url.substring(0, url.lastIndexOf('/') + 1) + uris.get(uris.size() - 1)).GET().build());
+            assertEquals(200, seg.status(), uris.toString());
+            return true;
+        }
+    }
+
+    @Test
+    void theEditorsStockHlsProfilePlaysAsHlsToTwoPlayersFromOneFfmpegAndFailsOverWithTheSequenceGoingOn() throws Exception {
+        byte[] all = TestMedia.sourceTs();
+        byte[] firstThird = java.util.Arrays.copyOf(all, all.length / 3 / 188 * 188);
+        upstream.route("/live/hls-main.ts", TestUpstream.paced(firstThird, TestMedia.bytesPerSecond(1)));
+        serveSource("/live/hls-backup.ts");
+        Api.Reply created = api.post("/transcode", "{\"url\":\"" + upstream.url("/live/hls-main.ts") + "\",\"profile\":\""
+                + EDITOR_HLS + "\",\"profile_variables\":{\"bitrate\":\"300k\"},\"failover_urls\":[\""
+                + upstream.url("/live/hls-backup.ts") + "\"],\"metadata\":{\"profile_id\":5}}");
+        assertEquals(200, created.status(), created.body());
+        JsonObject c = created.json();
+        String id = c.getString("stream_id");
+        assertEquals("hls", c.getString("format"));
+        assertEquals("/hls/" + id + "/playlist.m3u8", c.getString("stream_endpoint"));
+        assertEquals("/hls/" + id + "/playlist.m3u8", c.getString("playlist_url"));
+
+        HlsPlayer a = new HlsPlayer(id, "a");
+        HlsPlayer b = new HlsPlayer(id, "b");
+        Await.until("both players get playlists and segments", Duration.ofSeconds(30), () -> a.poll() && b.poll()
+                && a.last.contains("#EXTINF") && b.last.contains("#EXTINF"));
+        assertEquals(1, upstream.requests("/live/hls-main.ts"), "one FFmpeg for both players");
+        assertEquals(1.0, transcoders());
+        String firstUri = a.last.lines().filter(l -> l.startsWith("t")).findFirst().orElseThrow();
+        java.net.http.HttpResponse<byte[]> seg = java.net.http.HttpClient.newHttpClient().send(
+                api.request("/hls/" + id + "/" + firstUri).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("video/mp2t", seg.headers().firstValue("Content-Type").orElse(""));
+        Probe probe = probe(seg.body());
+        assertEquals("h264 320x240", probe.video(), probe.raw());
+        assertEquals("aac", probe.audio(), probe.raw());
+
+        Await.until("the backup's segments after a discontinuity", Duration.ofSeconds(60), () -> a.poll() && b.poll()
+                && upstream.requests("/live/hls-backup.ts") == 1 && a.last.contains("#EXT-X-DISCONTINUITY")
+                && a.last.substring(a.last.indexOf("#EXT-X-DISCONTINUITY")).contains("#EXTINF"));
+        for (HlsPlayer p : List.of(a, b)) {
+            for (int i = 1; i < p.sequences.size(); i++) {
+                assertTrue(p.sequences.get(i) >= p.sequences.get(i - 1), "the media sequence never goes back: " + p.sequences);
+            }
+        }
+        assertTrue(api.get("/events").body().contains("failover_triggered"));
+        assertEquals(200, api.delete("/streams/" + id).status());
+        Await.until("no FFmpeg left running", Duration.ofSeconds(10), () -> transcoders() == 0);
+    }
+
     @Test
     void aDeadSourceFailsOverToTheBackupWithANewFfmpeg() {
         upstream.route("/live/dead.ts", TestUpstream.status(404));

@@ -1,4 +1,4 @@
-package io.sluice.broadcast;
+package io.sluice.hlsout;
 
 import io.sluice.support.DaemonThreads;
 import java.io.BufferedReader;
@@ -14,30 +14,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * One FFmpeg run of a network: reads its MPEG-TS output, cuts it into the network's window and numbers the
- * segments from {@code firstNumber}. One thread reads standard output (a pipe cannot be read without blocking),
+ * One FFmpeg run writing MPEG-TS to its standard output (a broadcast's programme, a transcoded stream's HLS
+ * output on one source): reads it, cuts it into a {@link SegmentWindow} and numbers the segments from
+ * {@code firstNumber}, named by {@code names}. One thread reads standard output (a pipe cannot be read without blocking),
  * another keeps the last line of standard error, with URLs removed, to say why it failed. When FFmpeg ends by
  * itself, {@code ended} is told once; not when it was stopped.
  */
-final class Programme {
+public final class FfmpegRun {
     private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S+");
     private static final long STOP_GRACE_SECONDS = 5;
 
     /** How a run ended by itself: FFmpeg's exit code and what it said last. */
-    record Exit(int exitCode, String error, long finalSegmentNumber, double secondsStreamed) {
+    public record Exit(int exitCode, String error, long finalSegmentNumber, double secondsStreamed) {
     }
 
-    interface Ended {
-        void ended(Programme p, Exit exit);
+    public interface Ended {
+        void ended(FfmpegRun p, Exit exit);
     }
 
-    private final String networkId;
+    private final String name;
     private final List<String> command;
     private final SegmentWindow window;
     private final int segmentSeconds;
     private final long firstNumber;
     private final Clock clock;
     private final Ended ended;
+    private final java.util.function.LongFunction<String> names;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Process process;
     private volatile boolean stopping;
@@ -48,9 +50,10 @@ final class Programme {
     private volatile Instant firstSegmentAt;
     private volatile Exit exit;
 
-    Programme(String networkId, List<String> command, SegmentWindow window, int segmentSeconds, long firstNumber,
-              Clock clock, Ended ended) {
-        this.networkId = networkId;
+    public FfmpegRun(String name, List<String> command, SegmentWindow window, int segmentSeconds, long firstNumber,
+                     java.util.function.LongFunction<String> names, Clock clock, Ended ended) {
+        this.names = names;
+        this.name = name;
         this.command = command;
         this.window = window;
         this.segmentSeconds = segmentSeconds;
@@ -60,19 +63,19 @@ final class Programme {
     }
 
     /** Spawns FFmpeg; throws when it cannot be run at all. */
-    void start() throws IOException {
+    public void start() throws IOException {
         Process p = new ProcessBuilder(command).start();
         process = p;
         startedAt = clock.instant();
         p.getOutputStream().close();
-        DaemonThreads.named("sluice-broadcast-log").newThread(() -> keepLastError(p)).start();
-        DaemonThreads.named("sluice-broadcast-" + networkId).newThread(() -> run(p)).start();
+        DaemonThreads.named("sluice-ffmpeg-log").newThread(() -> keepLastError(p)).start();
+        DaemonThreads.named("sluice-ffmpeg-" + name).newThread(() -> run(p)).start();
     }
 
     private void run(Process p) {
         TsSegmenter segmenter = new TsSegmenter(segmentSeconds, cut -> {
             long number = lastNumber < 0 ? firstNumber : lastNumber + 1;
-            window.add(name(number), cut.bytes(), cut.seconds(), clock.instant());
+            window.add(names.apply(number), cut.bytes(), cut.seconds(), clock.instant());
             bytes += cut.bytes().length;
             lastNumber = number;
             if (firstSegmentAt == null) {
@@ -115,7 +118,7 @@ final class Programme {
     }
 
     /** Asks FFmpeg to end (then forces it) and waits, bounded, until its output is read to the end. */
-    long stop() {
+    public long stop() {
         stopping = true;
         Process p = process;
         if (p != null && p.isAlive()) {
@@ -133,8 +136,18 @@ final class Programme {
         return finalSegmentNumber();
     }
 
+    /** Runs {@code action} once the process has exited (at once when it never started). */
+    public void onExit(Runnable action) {
+        Process p = process;
+        if (p == null) {
+            action.run();
+        } else {
+            p.onExit().thenRun(action);
+        }
+    }
+
     /** Kills FFmpeg without waiting (shutdown). */
-    void kill() {
+    public void kill() {
         stopping = true;
         Process p = process;
         if (p != null) {
@@ -142,47 +155,43 @@ final class Programme {
         }
     }
 
-    static String name(long number) {
-        return String.format("live%06d.ts", number);
-    }
-
     /** The last segment's number, or the first number when none was cut yet (as m3u-proxy reports it). */
-    long finalSegmentNumber() {
+    public long finalSegmentNumber() {
         long last = lastNumber;
         return last < 0 ? firstNumber : last;
     }
 
-    boolean hasSegments() {
+    public boolean hasSegments() {
         return lastNumber >= 0;
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         Process p = process;
         return p != null && p.isAlive() && exit == null;
     }
 
-    Long pid() {
+    public Long pid() {
         Process p = process;
         return p == null ? null : p.pid();
     }
 
-    Instant startedAt() {
+    public Instant startedAt() {
         return startedAt;
     }
 
-    Instant firstSegmentAt() {
+    public Instant firstSegmentAt() {
         return firstSegmentAt;
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
-    Exit exit() {
+    public Exit exit() {
         return exit;
     }
 
-    String lastError() {
+    public String lastError() {
         return lastError;
     }
 

@@ -1,4 +1,4 @@
-package io.sluice.broadcast;
+package io.sluice.hlsout;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -54,6 +54,7 @@ public final class SegmentWindow {
         discontinuityNext = false;
         segments.addLast(s);
         bytes += data.length;
+        notifyAll();
         // Never decreases (RFC 8216 6.2.1): a long segment raises it for good.
         targetDuration = Math.max(targetDuration, (int) Math.ceil(seconds - 0.0005));
         int keep = keepAll ? Integer.MAX_VALUE : listSize + GRACE_SEGMENTS;
@@ -80,6 +81,19 @@ public final class SegmentWindow {
         return Optional.empty();
     }
 
+    /** Waits, at most {@code millis}, until there is a segment; whether there is. */
+    public synchronized boolean awaitFirst(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (segments.isEmpty()) {
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
     public synchronized boolean isEmpty() {
         return segments.isEmpty();
     }
@@ -94,6 +108,11 @@ public final class SegmentWindow {
 
     /** The media playlist; segment URIs are {@code prefix + name}. Null until the first segment. */
     public synchronized String playlist(String prefix) {
+        return playlist(prefix, "");
+    }
+
+    /** The media playlist; segment URIs are {@code prefix + name + suffix} (a player's query). */
+    public synchronized String playlist(String prefix, String suffix) {
         if (segments.isEmpty()) {
             return null;
         }
@@ -115,7 +134,7 @@ public final class SegmentWindow {
             body.append("#EXT-X-PROGRAM-DATE-TIME:").append(DateTimeFormatter.ISO_INSTANT.format(s.programDateTime()))
                     .append('\n');
             body.append("#EXTINF:").append(String.format(Locale.ROOT, "%.3f", s.seconds())).append(",\n");
-            body.append(prefix).append(s.name()).append('\n');
+            body.append(prefix).append(s.name()).append(suffix).append('\n');
         }
         return "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:" + targetDuration + "\n#EXT-X-MEDIA-SEQUENCE:"
                 + first.sequence() + "\n#EXT-X-DISCONTINUITY-SEQUENCE:" + discontinuities + "\n"

@@ -1,4 +1,4 @@
-package io.sluice.broadcast;
+package io.sluice.hlsout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

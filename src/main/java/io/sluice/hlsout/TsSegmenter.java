@@ -1,4 +1,4 @@
-package io.sluice.broadcast;
+package io.sluice.hlsout;
 
 import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;
