@@ -1,0 +1,123 @@
+package io.sluice.broadcast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.config.Settings;
+import io.sluice.testing.Await;
+import io.sluice.testing.TestMedia;
+import io.sluice.testing.TestUpstream;
+import io.sluice.transcode.Ffmpeg;
+import io.sluice.web.JsonText;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.NotificationOptions;
+import jakarta.enterprise.util.TypeLiteral;
+import java.io.StringReader;
+import java.lang.annotation.Annotation;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What an undeploy or restart leaves: no FFmpeg running, no segment kept (and no file was ever written). */
+class BroadcastsLifecycleTest {
+    private TestUpstream upstream;
+    private Broadcasts broadcasts;
+    private final List<BroadcastEvent> fired = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        upstream = TestUpstream.start();
+        upstream.route("/vod/film.ts", TestUpstream.rangedFile(TestMedia.sourceTs(), "video/mp2t"));
+        broadcasts = new Broadcasts();
+        broadcasts.settings = Settings.from(Map.of("BROADCAST_MAX_CONCURRENT", "2")::get);
+        broadcasts.ffmpeg = new Ffmpeg() {
+            @Override
+            public boolean available() {
+                return true;
+            }
+        };
+        broadcasts.callbacks = new BroadcastCallbacks();
+        broadcasts.events = new Recorder();
+    }
+
+    @AfterEach
+    void tearDown() {
+        broadcasts.shutdown();
+        upstream.close();
+    }
+
+    private BroadcastRequest request(String extra) {
+        return new BroadcastRequestParser(broadcasts.settings).parse(JsonText.JSON.createReader(new StringReader(
+                "{\"stream_url\":\"" + upstream.url("/vod/film.ts") + "\",\"segment_duration\":1" + extra + "}")).readValue());
+    }
+
+    @Test
+    void aShutdownKillsEveryFfmpegAndDropsEverySegment() {
+        broadcasts.start("one", request(",\"duration_seconds\":30"));
+        broadcasts.start("two", request(",\"duration_seconds\":30,\"seek_seconds\":5"));
+        Await.until("segments from both", Duration.ofSeconds(20),
+                () -> broadcasts.playlist("one").isPresent() && broadcasts.playlist("two").isPresent());
+        List<Long> pids = broadcasts.pids();
+        assertEquals(2, pids.size());
+        broadcasts.shutdown();
+        Await.until("no FFmpeg left", Duration.ofSeconds(10),
+                () -> pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+        assertTrue(broadcasts.all().isEmpty());
+        assertTrue(broadcasts.playlist("one").isEmpty());
+        assertEquals(0, broadcasts.bytesInMemory());
+    }
+
+    @Test
+    void aProgrammeThatEndsIsAnEventAndItsWindowStaysForTheNext() {
+        broadcasts.start("net", request(",\"duration_seconds\":3"));
+        Await.until("the programme's end", Duration.ofSeconds(20),
+                () -> fired.stream().anyMatch(e -> e instanceof BroadcastEvent.ProgrammeEnded));
+        BroadcastEvent.ProgrammeEnded end = (BroadcastEvent.ProgrammeEnded) fired.stream()
+                .filter(e -> e instanceof BroadcastEvent.ProgrammeEnded).findFirst().orElseThrow();
+        assertTrue(end.finalSegmentNumber() >= 2, end.toString());
+        assertEquals("stopped", broadcasts.status("net").orElseThrow().status());
+        BroadcastStatus next = broadcasts.start("net", request(",\"duration_seconds\":3"));
+        assertEquals(end.finalSegmentNumber() + 1, next.currentSegmentNumber());
+        assertTrue(fired.stream().filter(e -> e instanceof BroadcastEvent.Started).count() == 2);
+        assertTrue(broadcasts.delete("net"));
+        assertFalse(broadcasts.delete("net"));
+    }
+
+    private final class Recorder implements Event<BroadcastEvent> {
+        @Override
+        public void fire(BroadcastEvent event) {
+            fired.add(event);
+        }
+
+        @Override
+        public <U extends BroadcastEvent> CompletionStage<U> fireAsync(U event) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <U extends BroadcastEvent> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Event<BroadcastEvent> select(Annotation... qualifiers) {
+            return this;
+        }
+
+        @Override
+        public <U extends BroadcastEvent> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <U extends BroadcastEvent> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
