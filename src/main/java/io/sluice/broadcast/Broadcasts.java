@@ -209,6 +209,8 @@ public class Broadcasts {
         }
         boolean ok = exit.exitCode() == 0;
         Instant now = clock.instant();
+        LOG.info(() -> "broadcast " + networkId + (ok ? " programme ended" : " failed: " + error(exit))
+                + ", final segment " + exit.finalSegmentNumber());
         events.fire(ok ? new BroadcastEvent.ProgrammeEnded(networkId, exit.finalSegmentNumber(), exit.secondsStreamed(), now)
                 : new BroadcastEvent.Failed(networkId, exit.exitCode(), error(exit), now));
         BroadcastRequest r = n.request;
