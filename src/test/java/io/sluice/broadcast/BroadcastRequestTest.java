@@ -38,6 +38,19 @@ class BroadcastRequestTest {
             + "\"output_dir\":\"/dev/shm\",\"headers\":{\"X-Emby-Token\":\"t\"}}";
 
     @Test
+    void theParserChecksEveryDocumentedField() {
+        for (java.lang.reflect.RecordComponent c : BroadcastRequest.class.getRecordComponents()) {
+            String field = c.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+            String wrong = c.getType() == String.class ? "[1]" : "\"not-" + c.getType().getSimpleName() + "\"";
+            String body = field.equals("stream_url") ? "{\"stream_url\":" + wrong + "}"
+                    : "{\"stream_url\":\"http://m.example/a\",\"" + field + "\":" + wrong + "}";
+            ApiException e = assertThrows(ApiException.class, () -> parse(body), field);
+            assertEquals(422, e.status(), field);
+            assertTrue(e.getMessage().startsWith(field), field + ": " + e.getMessage());
+        }
+    }
+
+    @Test
     void theEditorsBodyIsACopyRunFromTheSeekForTheDuration() {
         BroadcastRequest r = parse(EDITOR);
         assertEquals(600, r.seekSeconds());
