@@ -38,7 +38,7 @@ import java.util.logging.Logger;
 public class HlsOutputs {
     private static final Logger LOG = Logger.getLogger(HlsOutputs.class.getName());
     /** How long a playlist request waits for FFmpeg's first segment before the player is told to retry. */
-    static final long FIRST_SEGMENT_WAIT_MILLIS = 20_000;
+    static final long FIRST_SEGMENT_WAIT_MILLIS = 15_000;
 
     @Inject
     Settings settings;
@@ -82,6 +82,7 @@ public class HlsOutputs {
         if (refusal != null && o.window.isEmpty()) {
             return new Answer(503, null, refusal);
         }
+        o.waiting.incrementAndGet();
         try {
             if (!o.window.awaitFirst(FIRST_SEGMENT_WAIT_MILLIS)) {
                 String why = o.failure != null ? o.failure : "The transcoder has no segment yet; try again";
@@ -90,6 +91,9 @@ public class HlsOutputs {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(503, null, "Interrupted");
+        } finally {
+            o.waiting.decrementAndGet();
+            o.touch(); // idle counts from the answer, not from the question
         }
         return new Answer(200, o.window.playlist("", suffix), null);
     }
@@ -131,7 +135,7 @@ public class HlsOutputs {
         long now = System.nanoTime();
         List<String> idle = new ArrayList<>();
         outputs.forEach((id, o) -> {
-            if (now - o.lastRequest > Math.max(idleNanos, TimeUnit.SECONDS.toNanos(1))) {
+            if (o.waiting.get() == 0 && now - o.lastRequest > Math.max(idleNanos, TimeUnit.SECONDS.toNanos(1))) {
                 idle.add(id);
             }
         });
@@ -177,6 +181,8 @@ public class HlsOutputs {
         final Stream stream;
         final SegmentWindow window;
         volatile long lastRequest = System.nanoTime();
+        /** Playlist requests waiting for the first segment: the output is not idle while there are any. */
+        final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
         volatile String failure;
         private FfmpegRun run;
         private long lastNumber = -1;
