@@ -124,7 +124,7 @@ class BroadcastIT extends SluiceIT {
         assertEquals(200, api.delete("/broadcast/net-a").status());
         assertEquals(404, playlist("net-a").status());
         assertEquals(404, api.get("/broadcast/net-a/status").status());
-        assertTrue(ffmpegChildren().isEmpty(), "no FFmpeg left: " + ffmpegChildren());
+        assertTrue(ffmpegChildren(upstream.url("/vod/film.ts")).isEmpty(), "no FFmpeg left");
     }
 
     @Test
@@ -257,11 +257,11 @@ class BroadcastIT extends SluiceIT {
         assertTrue(callbacks.isEmpty(), "stops the editor asked for are not reported back to it: " + callbacks);
     }
 
-    /** FFmpeg processes started by this JVM (embedded Tomcat runs here) and still alive. */
-    static List<String> ffmpegChildren() {
+    /** FFmpeg processes started by this JVM (embedded Tomcat runs here) on {@code source}, still alive. */
+    static List<String> ffmpegChildren(String source) {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(h -> h.info().command().orElse("") + " " + h.pid())
-                .filter(c -> c.contains("ffmpeg")).toList();
+                .map(h -> h.info().commandLine().orElse(""))
+                .filter(c -> c.contains("ffmpeg") && c.contains(source)).toList();
     }
 
     record Decoded(int exit, String errors, double seconds) {
