@@ -80,6 +80,7 @@ class BroadcastIT extends SluiceIT {
         assertEquals("running", started.getString("status"));
         long pid = started.getJsonNumber("ffmpeg_pid").longValue();
         assertTrue(alive(pid));
+        assertEquals(1, ffmpegChildren(upstream.url("/vod/film.ts")).size(), "one FFmpeg for the network, seen here");
 
         Await.until("the programme's end reported to the callback", Duration.ofSeconds(60), () -> !callbacks.isEmpty());
         JsonObject cb = callbacks.get(0);
