@@ -7,6 +7,7 @@ import io.sluice.hlsout.FfmpegRun;
 import io.sluice.hlsout.SegmentWindow;
 import io.sluice.transcode.Ffmpeg;
 import io.sluice.web.ApiException;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -52,6 +53,8 @@ public class Broadcasts {
         BroadcastRequest request;
         long lastNumber = -1;
 
+        DvrRecording dvr;
+
         Network(SegmentWindow window) {
             this.window = window;
         }
@@ -60,9 +63,9 @@ public class Broadcasts {
     private final Map<String, Network> networks = new LinkedHashMap<>();
 
     public synchronized BroadcastStatus start(String networkId, BroadcastRequest r) {
-        if (r.dvrMode()) {
-            throw new ApiException(422, "dvr_mode keeps every segment, which needs a recording directory; this "
-                    + "Sluice keeps broadcast segments in memory only, so dvr_mode is not available");
+        if (r.dvrMode() && settings.broadcastDvrDir().isEmpty()) {
+            throw new ApiException(422, "dvr_mode keeps every segment on disk, which needs BROADCAST_DVR_DIR; "
+                    + "without it broadcast segments live in memory only");
         }
         if (!ffmpeg.available()) {
             throw new ApiException(503, Ffmpeg.MISSING);
@@ -105,9 +108,20 @@ public class Broadcasts {
         if (discontinuity) {
             n.window.discontinuity();
         }
+        if (r.dvrMode() && n.dvr == null) {
+            try {
+                n.dvr = new DvrRecording(Path.of(settings.broadcastDvrDir().get()), networkId,
+                        settings.broadcastDvrMaxMb() * 1024L * 1024L);
+            } catch (java.io.UncheckedIOException e) {
+                throw new ApiException(503, "The DVR directory cannot be written (BROADCAST_DVR_DIR)");
+            }
+        }
         Network owner = n;
         FfmpegRun p = new FfmpegRun(networkId, command, n.window, r.segmentDuration(), first, Broadcasts::segmentName, clock,
                 (run, exit) -> ended(networkId, owner, run, exit));
+        if (r.dvrMode()) {
+            p.copyTo(n.dvr::write);
+        }
         try {
             p.start();
         } catch (IOException e) {
@@ -154,6 +168,9 @@ public class Broadcasts {
         }
         if (n != null && n.current != null) {
             n.current.stop();
+        }
+        if (n != null && n.dvr != null) {
+            n.dvr.delete();
         }
         return n != null;
     }
@@ -215,7 +232,8 @@ public class Broadcasts {
                 : new BroadcastEvent.Failed(networkId, exit.exitCode(), error(exit), now));
         BroadcastRequest r = n.request;
         if (r != null && r.callbackUrl() != null) {
-            callbacks.send(r.callbackUrl(), callbackPayload(networkId, ok, exit, now));
+            String hlsDir = r.dvrMode() && n.dvr != null ? n.dvr.dir().toString() : null;
+            callbacks.send(r.callbackUrl(), callbackPayload(networkId, ok, exit, now, hlsDir));
         }
     }
 
@@ -225,7 +243,7 @@ public class Broadcasts {
     }
 
     /** m3u-proxy's callback body, field for field. */
-    static String callbackPayload(String networkId, boolean ok, FfmpegRun.Exit exit, Instant at) {
+    static String callbackPayload(String networkId, boolean ok, FfmpegRun.Exit exit, Instant at, String hlsDir) {
         var data = JSON.createObjectBuilder()
                 .add("exit_code", exit.exitCode())
                 .add("final_segment_number", exit.finalSegmentNumber())
@@ -237,8 +255,8 @@ public class Broadcasts {
                 .add("network_id", networkId)
                 .add("event", ok ? "programme_ended" : "broadcast_failed")
                 .add("timestamp", at.toString())
-                .add("dvr_mode", false)
-                .addNull("hls_dir")
+                .add("dvr_mode", hlsDir != null)
+                .add("hls_dir", hlsDir == null ? jakarta.json.JsonValue.NULL : JSON.createValue(hlsDir))
                 .add("data", data)
                 .build().toString();
     }
@@ -258,7 +276,8 @@ public class Broadcasts {
         Double latency = first == null || p.startedAt() == null ? null
                 : (first.toEpochMilli() - p.startedAt().toEpochMilli()) / 1000.0;
         return new BroadcastStatus(id, state, p.finalSegmentNumber(),
-                p.startedAt() == null ? null : p.startedAt().toString(), n.request.streamUrl(), null, p.pid(),
+                p.startedAt() == null ? null : p.startedAt().toString(), n.request.streamUrl(),
+                n.request.dvrMode() && n.dvr != null ? n.dvr.dir().toString() : null, p.pid(),
                 exit == null || exit.exitCode() == 0 ? null : error(exit), p.bytes(), n.request.metadata(), latency,
                 n.window.size());
     }
@@ -275,12 +294,27 @@ public class Broadcasts {
         }
     }
 
-    /** Nothing outlives the application: every FFmpeg is killed, every segment dropped. */
+    /** A previous run's recordings are gone before anything new is written. */
+    @PostConstruct
+    void sweep() {
+        settings.broadcastDvrDir().ifPresent(dir -> {
+            int n = DvrRecording.sweep(Path.of(dir));
+            if (n > 0) {
+                LOG.info(() -> "removed " + n + " DVR recording(s) left in " + dir);
+            }
+        });
+    }
+
+    /** Nothing outlives the application: every FFmpeg is killed, every segment dropped, every recording removed. */
     @PreDestroy
     synchronized void shutdown() {
         networks.values().forEach(n -> {
             if (n.current != null) {
                 n.current.kill();
+                n.current.stop(); // bounded: waits for the kill, so no recording is written after its removal
+            }
+            if (n.dvr != null) {
+                n.dvr.delete();
             }
         });
         networks.clear();

@@ -23,6 +23,16 @@ final class SettingReader {
         return raw(name);
     }
 
+    /** An absolute directory path without {@code ..} (a place Sluice may create, fill and clean). */
+    Optional<String> optionalDirectory(String name) {
+        return raw(name).filter(v -> !v.isBlank()).map(v -> {
+            if (!v.startsWith("/") || v.contains("/../") || v.endsWith("/..") || v.equals("/")) {
+                throw new InvalidSettingException(name, v, "an absolute directory such as /var/lib/sluice/dvr");
+            }
+            return v;
+        });
+    }
+
     String text(String name, String fallback) {
         return raw(name).orElse(fallback);
     }

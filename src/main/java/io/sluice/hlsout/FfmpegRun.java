@@ -40,6 +40,7 @@ public final class FfmpegRun {
     private final Clock clock;
     private final Ended ended;
     private final java.util.function.LongFunction<String> names;
+    private volatile java.util.function.Consumer<SegmentWindow.Segment> copies = s -> { };
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Process process;
     private volatile boolean stopping;
@@ -62,6 +63,11 @@ public final class FfmpegRun {
         this.ended = ended;
     }
 
+    /** Where each segment also goes (a recording), on the reader's thread; set before {@link #start()}. */
+    public void copyTo(java.util.function.Consumer<SegmentWindow.Segment> sink) {
+        copies = sink;
+    }
+
     /** Spawns FFmpeg; throws when it cannot be run at all. */
     public void start() throws IOException {
         Process p = new ProcessBuilder(command).start();
@@ -75,7 +81,7 @@ public final class FfmpegRun {
     private void run(Process p) {
         TsSegmenter segmenter = new TsSegmenter(segmentSeconds, cut -> {
             long number = lastNumber < 0 ? firstNumber : lastNumber + 1;
-            window.add(names.apply(number), cut.bytes(), cut.seconds(), clock.instant());
+            copies.accept(window.add(names.apply(number), cut.bytes(), cut.seconds(), clock.instant()));
             bytes += cut.bytes().length;
             lastNumber = number;
             if (firstSegmentAt == null) {

@@ -116,12 +116,15 @@ class BroadcastRequestTest {
     @Test
     void theCallbackIsM3uProxysPayload() {
         String ok = Broadcasts.callbackPayload("net-1", true, new io.sluice.hlsout.FfmpegRun.Exit(0, "", 41, 20.5),
-                Instant.parse("2026-12-06T02:00:00Z"));
+                Instant.parse("2026-12-06T02:00:00Z"), null);
         assertEquals("{\"network_id\":\"net-1\",\"event\":\"programme_ended\",\"timestamp\":\"2026-12-06T02:00:00Z\","
                 + "\"dvr_mode\":false,\"hls_dir\":null,\"data\":{\"exit_code\":0,\"final_segment_number\":41,"
                 + "\"duration_streamed\":20.5}}", ok);
         String failed = Broadcasts.callbackPayload("net-1", false, new io.sluice.hlsout.FfmpegRun.Exit(8, "Server returned 404 Not Found", 3, 1),
-                Instant.parse("2026-12-06T02:00:00Z"));
+                Instant.parse("2026-12-06T02:00:00Z"), null);
+        String dvr = Broadcasts.callbackPayload("net-1", true, new io.sluice.hlsout.FfmpegRun.Exit(0, "", 3, 1),
+                Instant.parse("2026-12-06T02:00:00Z"), "/var/dvr/broadcast_net-1");
+        assertTrue(dvr.contains("\"dvr_mode\":true,\"hls_dir\":\"/var/dvr/broadcast_net-1\""), dvr);
         assertTrue(failed.contains("\"event\":\"broadcast_failed\""), failed);
         assertTrue(failed.contains("\"error\":\"FFmpeg exited with code 8: Server returned 404 Not Found\""), failed);
         assertNull(parse("{\"stream_url\":\"http://m.example/a\"}").callbackUrl());

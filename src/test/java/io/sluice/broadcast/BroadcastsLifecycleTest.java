@@ -30,12 +30,16 @@ class BroadcastsLifecycleTest {
     private Broadcasts broadcasts;
     private final List<BroadcastEvent> fired = new CopyOnWriteArrayList<>();
 
+    private final java.nio.file.Path dvr = java.nio.file.Path.of("target/dvr-test").toAbsolutePath();
+
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
+        java.nio.file.Files.createDirectories(dvr.resolve("broadcast_left-by-a-crash"));
+        java.nio.file.Files.write(dvr.resolve("broadcast_left-by-a-crash/live000001.ts"), new byte[188]);
         upstream = TestUpstream.start();
         upstream.route("/vod/film.ts", TestUpstream.rangedFile(TestMedia.sourceTs(), "video/mp2t"));
         broadcasts = new Broadcasts();
-        broadcasts.settings = Settings.from(Map.of("BROADCAST_MAX_CONCURRENT", "2")::get);
+        broadcasts.settings = Settings.from(Map.of("BROADCAST_MAX_CONCURRENT", "2", "BROADCAST_DVR_DIR", dvr.toString())::get);
         broadcasts.ffmpeg = new Ffmpeg() {
             @Override
             public boolean available() {
@@ -44,6 +48,7 @@ class BroadcastsLifecycleTest {
         };
         broadcasts.callbacks = new BroadcastCallbacks();
         broadcasts.events = new Recorder();
+        broadcasts.sweep();
     }
 
     @AfterEach
@@ -87,6 +92,35 @@ class BroadcastsLifecycleTest {
         assertTrue(fired.stream().filter(e -> e instanceof BroadcastEvent.Started).count() == 2);
         assertTrue(broadcasts.delete("net"));
         assertFalse(broadcasts.delete("net"));
+    }
+
+    @Test
+    void aDvrRecordingKeepsEverySegmentOnDiskUntilTheNetworkIsDeletedAndAStartUpSweepsLeftovers() throws Exception {
+        assertFalse(java.nio.file.Files.exists(dvr.resolve("broadcast_left-by-a-crash")), "swept at start-up");
+        broadcasts.start("rec", request(",\"duration_seconds\":4,\"hls_list_size\":1,\"dvr_mode\":true"));
+        Await.until("the programme's end", Duration.ofSeconds(20),
+                () -> fired.stream().anyMatch(e -> e instanceof BroadcastEvent.ProgrammeEnded));
+        java.nio.file.Path dir = dvr.resolve("broadcast_rec");
+        assertEquals(dir.toString(), broadcasts.status("rec").orElseThrow().hlsDir());
+        String recorded = java.nio.file.Files.readString(dir.resolve("live.m3u8"));
+        long listed = recorded.lines().filter(l -> l.startsWith("live")).count();
+        assertTrue(listed >= 4, "every segment, not the live window of one: " + recorded);
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(listed, files.filter(f -> f.toString().endsWith(".ts")).count());
+        }
+        assertEquals(1, broadcasts.playlist("rec").orElseThrow().lines().filter(l -> l.startsWith("live")).count(),
+                "players still get the live window");
+        broadcasts.delete("rec");
+        assertFalse(java.nio.file.Files.exists(dir), "a deleted network leaves no files");
+    }
+
+    @Test
+    void aShutdownRemovesRecordingsToo() {
+        broadcasts.start("rec2", request(",\"duration_seconds\":30,\"dvr_mode\":true"));
+        Await.until("a recorded segment", Duration.ofSeconds(20), () -> broadcasts.playlist("rec2").isPresent());
+        assertTrue(java.nio.file.Files.exists(dvr.resolve("broadcast_rec2")));
+        broadcasts.shutdown();
+        assertFalse(java.nio.file.Files.exists(dvr.resolve("broadcast_rec2")));
     }
 
     private final class Recorder implements Event<BroadcastEvent> {
