@@ -277,7 +277,7 @@ public class HlsOutputs {
             }
             SourceState.Move m = move.get();
             events.fire(new FailoverTriggered(stream.id(), old, m.newUrl(), m.failoverIndex(), m.attempt(),
-                    "transcoder_exit", stream.clientCount(), false, Instant.now()));
+                    "transcoder_exit", stream.clientCount(), false, stream.spec().metadata(), Instant.now()));
             synchronized (this) {
                 if (!closed && run == r) {
                     startOn(m.newUrl());

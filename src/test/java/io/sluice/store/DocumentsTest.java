@@ -54,7 +54,7 @@ class DocumentsTest {
     @Test
     void aTranscodedStreamStoredBeforeInputOptionsReadsBackWithNone() {
         StreamSpec spec = new StreamSpec("http://provider.example/live/7.ts", List.of(), null, "VLC/3.0", Map.of(),
-                Map.of(), false, true, false, StreamKind.VOD, null)
+                Map.of(), false, true, false, StreamKind.VOD, null, null)
                 .transcoded(new io.sluice.streams.TranscodeSpec("hq", Map.of(), List.of("-c:v", "libx264"), null, null));
         String old = Documents.write(new StoredStream(spec, AT)).replace(",\"inputArguments\":[]", "");
         assertTrue(!old.contains("inputArguments"), old);
