@@ -2,6 +2,7 @@ package io.sluice.broadcast;
 
 import io.sluice.support.DaemonThreads;
 import io.sluice.upstream.UpstreamClient;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,8 +27,14 @@ public class BroadcastCallbacks {
     @Inject
     UpstreamClient upstream;
 
-    private final ScheduledExecutorService timer = DaemonThreads.timer("sluice-broadcast-callbacks");
+    private ScheduledExecutorService timer;
     private volatile long firstRetryMillis = 1000;
+
+    /** Made here, not in a field initialiser: a CDI proxy of this bean must not start a thread of its own. */
+    @PostConstruct
+    void start() {
+        timer = DaemonThreads.timer("sluice-broadcast-callbacks");
+    }
 
     public void send(String url, String json) {
         timer.execute(() -> attempt(URI.create(url), json, 1));

@@ -47,6 +47,7 @@ class BroadcastsLifecycleTest {
             }
         };
         broadcasts.callbacks = new BroadcastCallbacks();
+        broadcasts.callbacks.start();
         broadcasts.events = new Recorder();
         broadcasts.sweep();
     }
@@ -54,6 +55,7 @@ class BroadcastsLifecycleTest {
     @AfterEach
     void tearDown() {
         broadcasts.shutdown();
+        broadcasts.callbacks.close();
         upstream.close();
     }
 
