@@ -27,4 +27,13 @@ class TranscodeWithoutFfmpegIT extends SluiceIT {
         assertEquals(200, api.post("/streams", "{\"url\":\"" + upstream.url("/live/a.ts") + "\"}").status(),
                 "plain streams are not affected");
     }
+
+    @Test
+    void aBroadcastIs503NamingThePackageAndNothingRuns() {
+        Api.Reply r = api.post("/broadcast/net/start", "{\"stream_url\":\"" + upstream.url("/vod/a.ts") + "\"}");
+        assertEquals(503, r.status(), r.body());
+        assertTrue(r.detail().contains("apt-get install ffmpeg"), r.body());
+        assertEquals(0, api.get("/broadcast").json().getInt("count"));
+        assertEquals(404, api.get("/broadcast/net/status").status());
+    }
 }
