@@ -39,9 +39,17 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  # A JVM whose heap the stalled viewers exhausted may not stop on TERM: ten seconds, then KILL.
+  for _ in $(seq 1 20); do
+    alive=0
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 env -u PORT CATALINA_HOME="$CATALINA_HOME" CATALINA_BASE="$CATALINA_HOME" CATALINA_OPTS="-Xmx${BENCH_HEAP:-256m}" \
   "$CATALINA_HOME/bin/catalina.sh" run > "$OUT/fanout-tomcat.log" 2>&1 &

@@ -45,6 +45,9 @@ public final class FanoutBench {
     static final int NGINX_MAX = Integer.getInteger("bench.nginxMax", 300);
     static final int STALLED = Integer.getInteger("bench.stalled", 2000);
     static final int PACKET = 188;
+    /** Milliseconds between two groups of ten arriving viewers in a step: 200 viewers a second. */
+    static final int ARRIVAL_PAUSE = Integer.getInteger("bench.arrivalPause", 50);
+    static final StringBuilder profile = new StringBuilder();
 
     public static void main(String[] args) throws Exception {
         String sluice = args[0];
@@ -81,7 +84,14 @@ public final class FanoutBench {
                     rows.add(ratio(n, a, b));
                 }
             }
+            // The burst: 100 viewers connect at once to a stream nobody watches yet (the upstream opens for them).
+            double[] sb = burst(viewers, sluice + "/stream/" + register(sluice, up.url("/paced/burst")));
+            double[] nb = burst(viewers, nginx + "/paced/burst");
             printTable(rows);
+            System.out.printf("%nburst of 100 viewers at once on a new stream, first body byte ms p50/max: Sluice %s / %s,"
+                    + " nginx %s / %s; Sluice threads after it %d%n", f(sb[0], 1), f(sb[1], 0), f(nb[0], 1), f(nb[1], 0),
+                    sl.threads());
+            System.out.print(profile);
 
             String fastId = register(sluice, up.url("/fast/one"));
             double sMBs = unpaced(viewers, sluice + "/stream/" + fastId);
@@ -100,10 +110,14 @@ public final class FanoutBench {
         List<Viewer> vs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             vs.add(viewers.open(url + (url.contains("?") ? "&" : "?") + "client_id=v" + i, false));
+            if (i % 10 == 9) {
+                Thread.sleep(ARRIVAL_PAUSE); // viewers arrive at a steady rate; the burst is measured on its own
+            }
         }
         awaitFirstBytes(vs, 15_000);
         Thread.sleep(WARMUP * 1000L);
         long[] before = bytes(vs);
+        Map<String, long[]> tasks0 = p.jvm ? p.taskGroups() : Map.of();
         long cpu0 = p.cpuTicks();
         long t0 = System.nanoTime();
         int maxThreads = 0;
@@ -115,6 +129,20 @@ public final class FanoutBench {
         long t1 = System.nanoTime();
         long[] after = bytes(vs);
         double dt = (t1 - t0) / 1e9;
+        if (p.jvm) {
+            profile.append(String.format("%n%s, %d viewers: CPU %% and voluntary context switches/s per thread group%n", p.name, n));
+            Map<String, long[]> tasks1 = p.taskGroups();
+            tasks1.entrySet().stream()
+                    .map(e -> {
+                        long[] a = tasks0.getOrDefault(e.getKey(), new long[3]);
+                        long[] b = e.getValue();
+                        return new Object[]{e.getKey(), (b[0] - a[0]) / dt, (b[1] - a[1]) / dt, b[2]};
+                    })
+                    .sorted((x, y) -> Double.compare((double) y[1], (double) x[1]))
+                    .limit(8)
+                    .forEach(r -> profile.append(String.format("  %-34s %3d threads  %6.1f %%  %8.0f cs/s%n",
+                            r[0], (long) r[3], (double) r[1], (double) r[2])));
+        }
         long total = 0;
         long slowest = Long.MAX_VALUE;
         for (int i = 0; i < vs.size(); i++) {
@@ -137,6 +165,18 @@ public final class FanoutBench {
         return st;
     }
 
+    static double[] burst(Viewers viewers, String url) throws Exception {
+        List<Viewer> vs = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            vs.add(viewers.open(url + (url.contains("?") ? "&" : "?") + "client_id=b" + i, false));
+        }
+        awaitFirstBytes(vs, 15_000);
+        double[] r = firstByteMillis(vs);
+        viewers.closeAll(vs);
+        Thread.sleep(1000);
+        return r;
+    }
+
     static void warmUp(Viewers viewers, String url) throws Exception {
         List<Viewer> vs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -153,7 +193,7 @@ public final class FanoutBench {
         for (int i = 0; i < ms.length; i++) {
             Viewer v = viewers.open(url + (url.contains("?") ? "&" : "?") + "client_id=join" + i, false);
             awaitFirstBytes(List.of(v), 5_000);
-            ms[i] = (v.firstByteNanos - v.startNanos) / 1e6;
+            ms[i] = v.firstByteNanos == 0 ? Double.POSITIVE_INFINITY : (v.firstByteNanos - v.startNanos) / 1e6;
             viewers.closeAll(List.of(v));
         }
         Arrays.sort(ms);
@@ -246,7 +286,7 @@ public final class FanoutBench {
     }
 
     static void printTable(List<String[]> rows) {
-        String[] head = {"viewers", "proxy", "CPU %", "CPU-s/GB", "slowest Mbit/s", "burst 1st byte ms p50/max",
+        String[] head = {"viewers", "proxy", "CPU %", "CPU-s/GB", "slowest Mbit/s", "arrival 1st byte ms p50/max",
                 "join ms p50/max", "threads", "heap MiB", "RSS MiB", "failed"};
         StringBuilder sb = new StringBuilder("\n| " + String.join(" | ", head) + " |\n|");
         sb.append("---|".repeat(head.length)).append('\n');
@@ -257,7 +297,7 @@ public final class FanoutBench {
     }
 
     static String f(double v, int decimals) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "-" : String.format("%." + decimals + "f", v);
+        return Double.isNaN(v) ? "-" : Double.isInfinite(v) ? "none" : String.format("%." + decimals + "f", v);
     }
 
     static String nginxConfig(int upstreamPort, int listenPort) {
@@ -355,6 +395,40 @@ public final class FanoutBench {
             return sum;
         }
 
+        /** Per thread group (name without its number): CPU ticks, voluntary context switches, threads. */
+        Map<String, long[]> taskGroups() throws Exception {
+            Map<String, String> names = new java.util.HashMap<>();
+            Matcher m = Pattern.compile("(?m)^\"([^\"]*)\".*? nid=0x([0-9a-f]+)").matcher(jcmd("Thread.print"));
+            while (m.find()) {
+                names.put(String.valueOf(Long.parseLong(m.group(2), 16)), m.group(1));
+            }
+            Map<String, long[]> groups = new java.util.TreeMap<>();
+            try (var dirs = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path t : (Iterable<Path>) dirs::iterator) {
+                    try {
+                        String name = names.getOrDefault(t.getFileName().toString(),
+                                Files.readString(t.resolve("comm")).trim()).replaceAll("\\d+", "N");
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        long cs = 0;
+                        for (String line : Files.readAllLines(t.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:")) {
+                                cs = Long.parseLong(line.substring(24).trim());
+                            }
+                        }
+                        long[] g = groups.computeIfAbsent(name, k -> new long[3]);
+                        g[0] += ticks;
+                        g[1] += cs;
+                        g[2]++;
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended meanwhile
+                    }
+                }
+            }
+            return groups;
+        }
+
         double rssMiB() throws IOException {
             double sum = 0;
             for (long p : pids()) {
@@ -383,9 +457,19 @@ public final class FanoutBench {
 
         String jcmd(String command) throws Exception {
             Process pr = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
-            String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            pr.waitFor();
-            return out;
+            // A JVM whose heap the stalled viewers exhausted may not answer: the bench goes on without it.
+            var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            if (!pr.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                pr.destroyForcibly();
+                return "(jcmd " + command + " did not answer within 60 s)";
+            }
+            return reader.get();
         }
     }
 
@@ -401,6 +485,7 @@ public final class FanoutBench {
         volatile long bytes;
         volatile boolean closed;
         volatile String error;
+        Loop loop;
 
         Viewer(SocketChannel ch, String path, boolean stall) {
             this.ch = ch;
@@ -409,17 +494,51 @@ public final class FanoutBench {
         }
     }
 
-    /** Every viewer on one selector thread: connect, request, then count body bytes (or stall, never reading). */
+    /** Viewers spread over a few selector threads: connect, request, then count body bytes (or stall, never reading). */
     static final class Viewers implements AutoCloseable {
-        private final Selector selector = Selector.open();
-        private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
-        private final ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
-        private final Thread loop = new Thread(this::run, "viewers");
-        private volatile boolean running = true;
+        private final Loop[] loops = new Loop[Integer.getInteger("bench.clientThreads", 2)];
+        private int next;
 
         Viewers() throws IOException {
-            loop.setDaemon(true);
-            loop.start();
+            for (int i = 0; i < loops.length; i++) {
+                loops[i] = new Loop("viewers-" + i);
+            }
+        }
+
+        Viewer open(String url, boolean stall) throws IOException {
+            return loops[next++ % loops.length].open(url, stall);
+        }
+
+        void closeAll(List<Viewer> vs) throws InterruptedException {
+            for (Loop l : loops) {
+                l.commands.add(() -> vs.stream().filter(v -> v.loop == l).forEach(v -> l.close(v, null)));
+                l.selector.wakeup();
+            }
+            long end = System.currentTimeMillis() + 5000;
+            while (System.currentTimeMillis() < end && !vs.stream().allMatch(v -> v.closed)) {
+                Thread.sleep(5);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (Loop l : loops) {
+                l.running = false;
+                l.selector.wakeup();
+            }
+        }
+    }
+
+    static final class Loop {
+        final Selector selector = Selector.open();
+        final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
+        volatile boolean running = true;
+
+        Loop(String name) throws IOException {
+            Thread t = new Thread(this::run, name);
+            t.setDaemon(true);
+            t.start();
         }
 
         Viewer open(String url, boolean stall) throws IOException {
@@ -430,25 +549,17 @@ public final class FanoutBench {
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
             }
             Viewer v = new Viewer(ch, u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()), stall);
+            v.loop = this;
             commands.add(() -> {
                 try {
                     ch.register(selector, SelectionKey.OP_CONNECT, v);
                     ch.connect(new InetSocketAddress(u.getHost(), u.getPort()));
                 } catch (IOException e) {
-                    fail(v, e.toString());
+                    close(v, e.toString());
                 }
             });
             selector.wakeup();
             return v;
-        }
-
-        void closeAll(List<Viewer> vs) throws InterruptedException {
-            commands.add(() -> vs.forEach(v -> close(v, null)));
-            selector.wakeup();
-            long end = System.currentTimeMillis() + 5000;
-            while (System.currentTimeMillis() < end && !vs.stream().allMatch(v -> v.closed)) {
-                Thread.sleep(5);
-            }
         }
 
         private void run() {
@@ -471,7 +582,7 @@ public final class FanoutBench {
                                 read(k, v);
                             }
                         } catch (IOException e) {
-                            fail(v, e.toString());
+                            close(v, e.toString());
                         }
                     }
                     selector.selectedKeys().clear();
@@ -512,11 +623,7 @@ public final class FanoutBench {
             }
         }
 
-        private void fail(Viewer v, String why) {
-            close(v, why);
-        }
-
-        private void close(Viewer v, String why) {
+        void close(Viewer v, String why) {
             if (v.closed) {
                 return;
             }
@@ -527,12 +634,6 @@ public final class FanoutBench {
                 // closing anyway
             }
             v.closed = true;
-        }
-
-        @Override
-        public void close() throws IOException {
-            running = false;
-            selector.wakeup();
         }
     }
 

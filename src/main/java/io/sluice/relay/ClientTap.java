@@ -8,9 +8,12 @@ import java.util.function.LongConsumer;
 /**
  * One player reading a {@link LiveRelay}'s ring through a {@link PlayerOutput} with non-blocking writes.
  *
- * <p>All {@code isReady}/{@code write} calls happen under this object's lock: they come from the container
- * ({@link #writePossible}) and from the upstream's I/O thread (new data), and the output is not thread-safe. This
- * lock is never held while taking the relay's lock, so the relay may lock taps.
+ * <p>Steady state: a {@link Delivery} round calls {@link #deliver()}, which writes what the ring gained since the
+ * last round in one write. The container's thread writes only after the output was full ({@link #writePossible});
+ * the upstream's thread only to start a player, to end it, or to move it when the ring overwrites its place.
+ * All {@code isReady}/{@code write} calls happen under this object's lock because those threads may meet and the
+ * output is not thread-safe; in steady state only the round takes it, so nobody waits. This lock is never held
+ * while taking the relay's lock, so the relay may lock taps. The ring itself is read without a lock.
  */
 final class ClientTap {
     /** What a tap tells the relay it reads. */
@@ -24,8 +27,11 @@ final class ClientTap {
         void firstByte(long nanos);
     }
 
-    /** One write at most this big: the container copies what the socket does not take, per blocked player. */
-    static final int MAX_WRITE = 32 * 1024;
+    /**
+     * One write at most this big: the container copies what the socket does not take, and keeps the copy as long
+     * as the player is blocked (heap per stalled player). A round of a 4 Mbit/s stream fits in one.
+     */
+    static final int MAX_WRITE = 16 * 1024;
     /** A body with no three aligned sync bytes in this much data is not TS: pass it through unaligned. */
     private static final int SYNC_GIVE_UP = 64 * 1024;
 
@@ -169,7 +175,18 @@ final class ClientTap {
 
     /** The output takes bytes again after refusing them. */
     void writePossible() {
+        blockedSinceNanos = 0;
         drain();
+    }
+
+    /**
+     * A delivery round: writes what the ring gained since the last round. A player whose output is full waits for
+     * {@link #writePossible} instead: asking the output again would only register the same interest again.
+     */
+    void deliver() {
+        if (started && !done && blockedSinceNanos == 0) {
+            drain();
+        }
     }
 
     /** Writes what the ring holds for this player while the output accepts bytes without blocking. */
@@ -189,6 +206,18 @@ final class ClientTap {
                     }
                 } else {
                     while (true) {
+                        long limit = 0;
+                        if (unfinishedLength == 0) {
+                            long head = ring.head();
+                            if (needsSync && !seekPacketBoundary(head)) {
+                                break;
+                            }
+                            limit = Math.min(head, stopAt);
+                            if (pos >= limit) {
+                                complete = pos >= stopAt;
+                                break; // nothing new: the output is not even asked
+                            }
+                        }
                         if (!out.isReady()) {
                             // The output calls writePossible when this write has gone out.
                             if (blockedSinceNanos == 0) {
@@ -201,15 +230,6 @@ final class ClientTap {
                             out.write(unfinishedPacket, 0, unfinishedLength);
                             unfinishedLength = 0;
                             continue;
-                        }
-                        long head = ring.head();
-                        if (needsSync && !seekPacketBoundary(head)) {
-                            break;
-                        }
-                        long limit = Math.min(head, stopAt);
-                        if (pos >= limit) {
-                            complete = pos >= stopAt;
-                            break;
                         }
                         int n = ring.contiguous(pos, limit, MAX_WRITE);
                         out.write(ring.array(), ring.indexOf(pos), n);

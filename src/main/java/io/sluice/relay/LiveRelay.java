@@ -96,6 +96,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             } else {
                 cancelRelease();
                 taps.add(tap);
+                owner.delivery().add(tap);
                 if (state == State.IDLE) {
                     connect();
                 } else if (state == State.STREAMING) {
@@ -116,6 +117,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
 
     @Override
     public void left(ClientTap tap) {
+        owner.delivery().remove(tap);
         boolean lastOne;
         synchronized (this) {
             lastOne = taps.remove(tap) && taps.isEmpty() && state != State.CLOSED;
@@ -354,11 +356,9 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             r = ring;
             type = c.contentType();
         }
+        // Waiting players get their first bytes now; from then on the delivery rounds write to every player.
         for (ClientTap t : toStart) {
             t.start(r, c.start, false, type);
-        }
-        for (ClientTap t : taps) {
-            t.drain();
         }
     }
 

@@ -54,9 +54,12 @@ public class LiveRelays {
     private static final long ADMISSION_NANOS = TimeUnit.SECONDS.toNanos(2);
     private final Set<LiveRelay> all = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService clock;
+    /** Writes to every player of every relay in rounds. */
+    private Delivery delivery;
 
     @PostConstruct
     void start() {
+        delivery = new Delivery(Delivery.defaultThreads(), Delivery.ROUND_MILLIS);
         clock = DaemonThreads.timer("sluice-relay-clock");
         clock.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -65,6 +68,7 @@ public class LiveRelays {
     void stop() {
         all.forEach(LiveRelay::close);
         clock.shutdownNow();
+        delivery.close();
     }
 
     LiveRelay relayFor(Stream stream) {
@@ -237,6 +241,10 @@ public class LiveRelays {
             return ffmpeg.available() ? Transcoders.AT_CAPACITY : Ffmpeg.MISSING;
         }
         return null;
+    }
+
+    Delivery delivery() {
+        return delivery;
     }
 
     ScheduledExecutorService clock() {

@@ -9,6 +9,8 @@ import java.io.IOException;
 
 /** A tap's output on the container: the async response and its non-blocking output stream, and their events. */
 final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOutput {
+    /** Tomcat's and Payara's default response buffer. */
+    private static final int SMALL_WRITE = 8 * 1024;
     private final AsyncContext async;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
@@ -46,9 +48,16 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
         return out.isReady();
     }
 
+    /**
+     * The container keeps a write smaller than its response buffer until the buffer fills; a live player wants
+     * it now (the first bytes of a new stream come in small chunks). A larger write goes out as it is.
+     */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
+        if (len < SMALL_WRITE && out.isReady()) {
+            out.flush();
+        }
     }
 
     @Override

@@ -105,6 +105,44 @@ class ClientTapTest {
     }
 
     @Test
+    void aRoundWritesWhatTheRingGainedSinceTheLastInOneWrite() {
+        byte[] packets = LiveTs.packets(0, 200);
+        TsRing ring = new TsRing(188 * 1024);
+        ring.append(ByteBuffer.wrap(packets, 0, 188 * 10), 188 * 10);
+        tap.start(ring, 0, false, "video/mp2t");
+        int writes = out.writes;
+        for (int chunk = 0; chunk < 10; chunk++) { // ten upstream chunks between two rounds, under MAX_WRITE
+            ring.append(ByteBuffer.wrap(packets, 188 * (10 + chunk * 8), 188 * 8), 188 * 8);
+        }
+        tap.deliver();
+        assertEquals(writes + 1, out.writes, "one write for the round");
+        assertArrayEquals(Arrays.copyOf(packets, 188 * 90), out.body.toByteArray());
+        ring.append(ByteBuffer.wrap(packets, 188 * 90, 188 * 110), 188 * 110);
+        tap.deliver();
+        assertEquals(writes + 3, out.writes, "a round's backlog goes in writes of at most MAX_WRITE");
+        assertArrayEquals(packets, out.body.toByteArray());
+        tap.deliver();
+        assertEquals(writes + 3, out.writes, "nothing new, nothing written");
+    }
+
+    @Test
+    void roundsLeaveABlockedPlayerToWritePossible() {
+        byte[] packets = LiveTs.packets(0, 20);
+        TsRing ring = new TsRing(188 * 64);
+        ring.append(ByteBuffer.wrap(packets, 0, 188 * 10), 188 * 10);
+        tap.start(ring, 0, false, "video/mp2t");
+        out.ready = false;
+        ring.append(ByteBuffer.wrap(packets, 188 * 10, 188 * 10), 188 * 10);
+        tap.deliver(); // asks, is refused: the output will call writePossible
+        out.ready = true;
+        int writes = out.writes;
+        tap.deliver();
+        assertEquals(writes, out.writes, "a round does not ask a blocked output again");
+        tap.writePossible();
+        assertArrayEquals(packets, out.body.toByteArray());
+    }
+
+    @Test
     void aJoinerInTheMiddleOfAPacketStartsAtTheNextOne() {
         byte[] packets = LiveTs.packets(0, 20);
         TsRing ring = ringWith(packets, 188 * 64);
