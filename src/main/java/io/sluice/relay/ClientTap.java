@@ -29,9 +29,11 @@ final class ClientTap {
 
     /**
      * One write at most this big: the container copies what the socket does not take, and keeps the copy as long
-     * as the player is blocked (heap per stalled player). A round of a 4 Mbit/s stream fits in one.
+     * as the player is blocked. A round of a 4 Mbit/s stream (16 KB) fits in one; a player catching up (a join's
+     * burst, a fast reader) takes twice that per write. 16 KiB halved the fast reader's rate in the bench and
+     * did not lower the heap per stalled player measurably: that is the container's per-connection buffers.
      */
-    static final int MAX_WRITE = 16 * 1024;
+    static final int MAX_WRITE = 32 * 1024;
     /** A body with no three aligned sync bytes in this much data is not TS: pass it through unaligned. */
     private static final int SYNC_GIVE_UP = 64 * 1024;
 
