@@ -33,11 +33,6 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
         response.setContentType(contentType);
         response.setHeader("Cache-Control", "no-cache, no-store");
         response.setHeader("Access-Control-Allow-Origin", "*");
-        // A live body ends when the connection does. Without this the container frames it in chunks, and on
-        // Tomcat every chunk leaves a few bytes of framing in its socket buffer after a write: the output then
-        // counts as not ready, and a container thread is dispatched to flush them, once per write per player.
-        // Close-delimited, whole blocks go straight to the socket and a player that keeps up costs no dispatch.
-        response.setHeader("Connection", "close");
     }
 
     @Override
@@ -54,9 +49,8 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
     }
 
     /**
-     * The container keeps what does not fill its response buffer until the next write; a live player wants a
-     * small write now (the first bytes of a new stream, a low-rate stream). Of a larger write at most a buffer's
-     * worth waits for the next round.
+     * The container keeps a write smaller than its response buffer until the buffer fills; a live player wants
+     * it now (the first bytes of a new stream come in small chunks). A larger write goes out as it is.
      */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
