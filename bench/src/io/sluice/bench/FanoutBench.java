@@ -213,7 +213,10 @@ public final class FanoutBench {
         return mbs;
     }
 
-    /** Heap a stalled viewer costs: STALLED viewers that never read, next to one that plays. */
+    /**
+     * Heap a stalled viewer costs: half of STALLED viewers that never read next to one that plays (measured while
+     * the heap has room), then the other half (does the player keep playing?).
+     */
     static void stalled(Viewers viewers, Proc p, String sluice, PacedUpstream up) throws Exception {
         String id = register(sluice, up.url("/paced/stalled"));
         String url = sluice + "/stream/" + id;
@@ -222,23 +225,28 @@ public final class FanoutBench {
         Thread.sleep(3000);
         double base = p.heapAfterGcMiB();
         List<Viewer> vs = new ArrayList<>();
-        for (int i = 0; i < STALLED; i++) {
-            vs.add(viewers.open(url + "?client_id=stalled" + i, true));
-            if (i % 100 == 99) {
-                Thread.sleep(50); // a steady arrival, not one SYN flood
+        for (int half = 0; half < 2; half++) {
+            for (int i = 0; i < STALLED / 2; i++) {
+                vs.add(viewers.open(url + "?client_id=stalled" + vs.size(), true));
+                if (i % 100 == 99) {
+                    Thread.sleep(50); // a steady arrival, not one SYN flood
+                }
+            }
+            Thread.sleep(10_000); // every stalled socket fills and Sluice's writes block
+            long k0 = keeper.bytes;
+            long t0 = System.nanoTime();
+            Thread.sleep(5_000);
+            double keeperMbit = (keeper.bytes - k0) * 8 / ((System.nanoTime() - t0) / 1e9) / 1e6;
+            double loaded = p.heapAfterGcMiB();
+            long connected = vs.stream().filter(v -> !v.closed).count();
+            System.out.printf("%nstalled viewers: %d opened, %d still connected; heap after GC %.1f -> %.1f MiB = %.1f KiB per "
+                            + "stalled viewer; threads %d; the playing viewer meanwhile %.2f Mbit/s%n",
+                    vs.size(), connected, base, loaded, (loaded - base) * 1024 / Math.max(1, connected), p.threads(),
+                    keeperMbit);
+            if (half == 0) {
+                Files.writeString(Path.of("target/bench/fanout-stalled-histogram.txt"), p.jcmd("GC.class_histogram"));
             }
         }
-        Thread.sleep(10_000); // every stalled socket fills and Sluice's writes block
-        long k0 = keeper.bytes;
-        long t0 = System.nanoTime();
-        Thread.sleep(5_000);
-        double keeperMbit = (keeper.bytes - k0) * 8 / ((System.nanoTime() - t0) / 1e9) / 1e6;
-        double loaded = p.heapAfterGcMiB();
-        long connected = vs.stream().filter(v -> !v.closed).count();
-        System.out.printf("%nstalled viewers: %d opened, %d still connected; heap after GC %.1f -> %.1f MiB = %.1f KiB per "
-                        + "stalled viewer; threads %d; the playing viewer meanwhile %.2f Mbit/s%n",
-                STALLED, connected, base, loaded, (loaded - base) * 1024 / Math.max(1, connected), p.threads(), keeperMbit);
-        Files.writeString(Path.of("target/bench/fanout-stalled-histogram.txt"), p.jcmd("GC.class_histogram"));
         viewers.closeAll(vs);
         viewers.closeAll(List.of(keeper));
     }
