@@ -9,6 +9,9 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# VLC plays a failover in SpliceIT (cvlc, run as an unprivileged user: VLC refuses root); base plugins = TS demuxer.
+command -v cvlc >/dev/null 2>&1 || need+=(vlc-bin vlc-plugin-base)
+command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
@@ -16,7 +19,7 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages for the integration tests: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   exit 0
 fi
 echo "The integration tests need: ${need[*]} (e.g. 'sudo apt-get install ${need[*]}'); install and run again." >&2

@@ -353,6 +353,33 @@ public final class TestUpstream implements AutoCloseable {
         };
     }
 
+    /**
+     * {@code content} from byte {@code from} as a live stream paced at {@code bytesPerSecond} in whole packets;
+     * after {@code bytes} bytes a TCP reset (a source dying mid-stream), or the end when the content ends first.
+     */
+    public static Handler pacedThenReset(byte[] content, int from, int bytesPerSecond, int bytes) {
+        return ex -> {
+            ex.head(200, "video/mp2t", -1);
+            long startNanos = System.nanoTime();
+            int end = (int) Math.min(content.length, (long) from + bytes);
+            int sent = 0;
+            while (from + sent < end) {
+                long due = (long) ((System.nanoTime() - startNanos) / 1e9 * bytesPerSecond);
+                int n = (int) Math.min(end - from - sent, (due - sent) / LiveTs.PACKET * LiveTs.PACKET);
+                if (n > 0) {
+                    ex.body(content, from + sent, n);
+                    sent += n;
+                } else {
+                    sleepQuietly(5);
+                }
+            }
+            if (end < content.length) {
+                sleepQuietly(100); // let the bytes reach the proxy before the reset discards what is in flight
+                ex.reset();
+            }
+        };
+    }
+
     /** A finite body with a Content-Length, sent as fast as the proxy reads. */
     public static Handler file(byte[] content, String contentType) {
         return ex -> {

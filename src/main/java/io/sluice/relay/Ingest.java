@@ -1,0 +1,67 @@
+package io.sluice.relay;
+
+import io.sluice.ts.TsPacket;
+import io.sluice.ts.TsSplicer;
+import java.nio.ByteBuffer;
+
+/**
+ * Where a stream's whole packets enter its ring, from whichever feed is current (HTTP upstream or FFmpeg): once
+ * per stream, not per player. Packets go through the {@link TsSplicer}, so a change of feed is a splice players
+ * follow (issue 14), and every keyframe the splicer marks is remembered as the place a joining player starts.
+ * Buffers are the ingest's own, reused for every chunk.
+ */
+final class Ingest {
+    /** The ring's writer: makes room (moving players that would be overwritten) and appends. */
+    interface RingWriter {
+        void write(ByteBuffer src, int length);
+    }
+
+    private static final int CHUNK_PACKETS = 32;
+
+    private final TsRing ring;
+    private final TsSplicer splicer;
+    private final byte[] in = new byte[CHUNK_PACKETS * TsPacket.SIZE];
+    private final byte[] out = new byte[CHUNK_PACKETS * TsSplicer.MAX_OUT_PER_PACKET];
+    private final ByteBuffer outBuffer = ByteBuffer.wrap(out);
+    /** The ring offset of the latest PAT-PMT-keyframe, or -1 when none has been seen. */
+    private long joinPoint = -1;
+
+    Ingest(TsRing ring, long keyframeWaitNanos) {
+        this.ring = ring;
+        this.splicer = new TsSplicer(keyframeWaitNanos);
+    }
+
+    /** Whole packets ({@code length} a multiple of 188) from {@code feed} into the ring through the splicer. */
+    void append(Object feed, ByteBuffer src, int length, RingWriter writer) {
+        long now = System.nanoTime();
+        int left = length;
+        while (left > 0) {
+            int packets = Math.min(CHUNK_PACKETS, left / TsPacket.SIZE);
+            int bytes = packets * TsPacket.SIZE;
+            src.get(in, 0, bytes);
+            int n = splicer.process(feed, in, 0, packets, out, 0, now);
+            int join = splicer.joinIndex();
+            long headBefore = ring.head();
+            outBuffer.clear().limit(n);
+            writer.write(outBuffer, n);
+            if (join >= 0) {
+                joinPoint = headBefore + join;
+            }
+            left -= bytes;
+        }
+    }
+
+    /**
+     * Where a joining player starts: PAT, PMT, then the most recent keyframe, at most one GOP behind live; -1 when
+     * the stream has no such place in the ring (no tables, no keyframe yet, or already overwritten soon).
+     */
+    long joinPoint() {
+        long margin = ring.capacity() / 8; // a start about to be overwritten would be skipped at once
+        return joinPoint >= 0 && joinPoint >= ring.tail() + margin ? joinPoint : -1;
+    }
+
+    /** Changes of source spliced so far (for tests and logs). */
+    long splices() {
+        return splicer.splices();
+    }
+}
