@@ -51,7 +51,8 @@ public record Settings(
         int broadcastWindowMaxMb,
         Optional<String> broadcastDvrDir,
         int broadcastDvrMaxMb,
-        Duration spliceKeyframeWait) {
+        Duration spliceKeyframeWait,
+        Duration tsHealthTimeout) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -117,7 +118,8 @@ public record Settings(
                 r.integer("BROADCAST_WINDOW_MAX_MB", 64, 1, 4096),
                 r.optionalDirectory("BROADCAST_DVR_DIR"),
                 r.integer("BROADCAST_DVR_MAX_MB", 4096, 1, 1024 * 1024),
-                r.seconds("SPLICE_KEYFRAME_WAIT", 5, 0, 60));
+                r.seconds("SPLICE_KEYFRAME_WAIT", 5, 0, 60),
+                r.seconds("TS_HEALTH_TIMEOUT", 5, 0, 600));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

@@ -37,6 +37,8 @@ public class MainPlaylists {
     /** The stream's episode, from its first failure to its next success (one per stream, as for live relays). */
     private final ConcurrentHashMap<String, RecoveryEpisode> episodes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SequenceMapper> sequences = new ConcurrentHashMap<>();
+    /** Whether each live media playlist still advances (issue 15: playlist_stale). */
+    private final PlaylistProgress progress = new PlaylistProgress();
 
     /** A playlist of a master, as a player's reference names it: the tag that names it and its index among those. */
     public record Position(String tag, int index) {
@@ -107,6 +109,7 @@ public class MainPlaylists {
 
     void onRemoved(@Observes StreamRemoved stopped) {
         sequences.keySet().removeIf(k -> k.startsWith(stopped.streamId() + "|"));
+        progress.forgetStream(stopped.streamId());
         episodes.remove(stopped.streamId());
     }
 
@@ -121,6 +124,14 @@ public class MainPlaylists {
                     return then.apply(master);
                 })
                 .handle((fetched, error) -> {
+                    String progressKey = fetched == null ? null : stream.id() + "|" + fetched.finalUri();
+                    if (error == null && progress.stale(progressKey, fetched.body(), System.nanoTime())) {
+                        // Up but broken (issue 15): a frozen live playlist is a failure of its source.
+                        progress.forget(progressKey);
+                        stream.noteHealth(url.toString(), "playlist_stale");
+                        error = new UpstreamFailureException(
+                                UpstreamFailure.playlistStale(Playlists.targetDuration(fetched.body())));
+                    }
                     if (error == null) {
                         episodes.remove(stream.id()); // a success ends the episode
                         return CompletableFuture.completedFuture(fetched);

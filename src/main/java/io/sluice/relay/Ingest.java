@@ -1,5 +1,6 @@
 package io.sluice.relay;
 
+import io.sluice.ts.TsHealth;
 import io.sluice.ts.TsPacket;
 import io.sluice.ts.TsSplicer;
 import java.nio.ByteBuffer;
@@ -20,26 +21,34 @@ final class Ingest {
 
     private final TsRing ring;
     private final TsSplicer splicer;
+    private final TsHealth health;
+    private Object lastFeed;
     private final byte[] in = new byte[CHUNK_PACKETS * TsPacket.SIZE];
     private final byte[] out = new byte[CHUNK_PACKETS * TsSplicer.MAX_OUT_PER_PACKET];
     private final ByteBuffer outBuffer = ByteBuffer.wrap(out);
     /** The ring offset of the latest PAT-PMT-keyframe, or -1 when none has been seen. */
     private long joinPoint = -1;
 
-    Ingest(TsRing ring, long keyframeWaitNanos) {
+    Ingest(TsRing ring, long keyframeWaitNanos, long healthLimitNanos) {
         this.ring = ring;
         this.splicer = new TsSplicer(keyframeWaitNanos);
+        this.health = new TsHealth(healthLimitNanos, System.nanoTime());
     }
 
     /** Whole packets ({@code length} a multiple of 188) from {@code feed} into the ring through the splicer. */
     void append(Object feed, ByteBuffer src, int length, RingWriter writer) {
         long now = System.nanoTime();
+        if (feed != lastFeed) {
+            lastFeed = feed;
+            health.reset(now); // each source is judged on its own packets
+        }
         int left = length;
         while (left > 0) {
             int packets = Math.min(CHUNK_PACKETS, left / TsPacket.SIZE);
             int bytes = packets * TsPacket.SIZE;
             src.get(in, 0, bytes);
             int n = splicer.process(feed, in, 0, packets, out, 0, now);
+            health.observe(in, 0, packets, splicer, now);
             int join = splicer.joinIndex();
             long headBefore = ring.head();
             outBuffer.clear().limit(n);
@@ -58,6 +67,16 @@ final class Ingest {
     long joinPoint() {
         long margin = ring.capacity() / 8; // a start about to be overwritten would be skipped at once
         return joinPoint >= 0 && joinPoint >= ring.tail() + margin ? joinPoint : -1;
+    }
+
+    /** What the current source's packets say about it (issue 15). */
+    TsHealth.Verdict verdict() {
+        return health.verdict();
+    }
+
+    /** True once the current source's PMT is known: its health verdicts are then about its media. */
+    boolean sourceHasTables() {
+        return splicer.sourceHasTables();
     }
 
     /** Changes of source spliced so far (for tests and logs). */

@@ -32,6 +32,9 @@ public final class Stream {
      */
     private final java.util.concurrent.atomic.AtomicBoolean inUse = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean failedInPeriod;
+    /** Last health verdict per source URL; bounded by the stream's sources (a resolver adds a few more). */
+    private final ConcurrentHashMap<String, SourceHealth> health = new ConcurrentHashMap<>();
+    private static final int MAX_HEALTH_ENTRIES = 64;
 
     private final java.util.concurrent.atomic.LongAdder allStreamsBytes;
 
@@ -215,6 +218,14 @@ public final class Stream {
         client.served(bytes);
     }
 
+    /** Notes what a source's media looked like (issue 15); shown in {@code /streams/{id}}. */
+    public void noteHealth(String sourceUrl, String verdict) {
+        if (health.size() >= MAX_HEALTH_ENTRIES && !health.containsKey(sourceUrl)) {
+            return;
+        }
+        health.put(sourceUrl, new SourceHealth(verdict, Times.iso(Instant.now())));
+    }
+
     public void countError() {
         errorCount.incrementAndGet();
     }
@@ -227,7 +238,8 @@ public final class Stream {
                 s.failoverResolverUrl(), src.failoverIndex(), src.failoverAttempts(),
                 Times.iso(src.lastFailoverTime()), s.kind().statsLabel(), Times.iso(createdAt),
                 Times.iso(lastAccess), s.metadata(), s.kind().apiName(),
-                new StickyStats(src.stickyEnabled(), src.lockedUrl(), Times.iso(src.lockedAt())), s.silence());
+                new StickyStats(src.stickyEnabled(), src.lockedUrl(), Times.iso(src.lockedAt())), s.silence(),
+                java.util.Map.copyOf(health));
     }
 
     /** The player's session and whether this connection opened it. */

@@ -51,6 +51,7 @@ public final class TsSplicer {
     private boolean sourcePmtSeen;
     private int primaryVideoPid = -1;
     private int primaryVideoType;
+    private int sourcePcrPid = TsPacket.NULL_PID;
 
     /** The programme as players see it; null while packets pass unchanged. */
     private Pat outPat;
@@ -118,6 +119,26 @@ public final class TsSplicer {
 
     public long splices() {
         return splices;
+    }
+
+    /** True once the current source's PMT is known (its streams' kinds below are then meaningful). */
+    public boolean sourceHasTables() {
+        return sourcePmtSeen;
+    }
+
+    /** The kind of the current source's stream on {@code pid}, or null when its PMT names no such stream. */
+    public EsKind sourceKind(int pid) {
+        int k = kind[pid];
+        return k < 0 ? null : EsKind.values()[k];
+    }
+
+    public boolean sourceHasVideo() {
+        return primaryVideoPid >= 0;
+    }
+
+    /** The current source's PCR PID, or the null PID when it has none (or no PMT yet). */
+    public int sourcePcrPid() {
+        return sourcePcrPid;
     }
 
     private int packet(byte[] in, int p, byte[] out, int o, int outOff) {
@@ -235,6 +256,7 @@ public final class TsSplicer {
             outPid[pid] = -1;
             kind[pid] = KIND_NONE;
         }
+        sourcePcrPid = pmt.pcrPid();
         int[] mapped = layout.map(pmt);
         var streams = new java.util.ArrayList<Pmt.Es>(pmt.streams().size());
         primaryVideoPid = -1;
@@ -296,6 +318,7 @@ public final class TsSplicer {
         sourcePmtPid = -1;
         sourcePmtSeen = false;
         primaryVideoPid = -1;
+        sourcePcrPid = TsPacket.NULL_PID;
         Arrays.fill(outPid, (short) -1);
         Arrays.fill(kind, KIND_NONE);
         Arrays.fill(lastInCc, (byte) -1);

@@ -31,7 +31,17 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
         /** An HLS playlist where TS was expected: the stream is HLS, not a failure of its source. */
         HLS_PLAYLIST,
         /** The transcoder (FFmpeg) could not start or ended with an error its output does not explain. */
-        TRANSCODER
+        TRANSCODER,
+        /** Bytes flow, but only null packets (SPEC 9.8). */
+        NULL_ONLY,
+        /** Bytes flow, but no audio or video payload. */
+        NO_MEDIA,
+        /** Bytes flow, but the programme clock (PCR) does not advance. */
+        PCR_STALLED,
+        /** The programme lists video, but its PID carries nothing. */
+        VIDEO_MISSING,
+        /** A live HLS media playlist that has not advanced for three target durations. */
+        PLAYLIST_STALE
     }
 
     /** The status a player that has received nothing yet is answered with (DESIGN: timeout 504, else 502). */
@@ -54,6 +64,11 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
             case REDIRECT -> "redirect_loop";
             case HLS_PLAYLIST -> "hls_playlist";
             case TRANSCODER -> "transcoder_error";
+            case NULL_ONLY -> "null_only";
+            case NO_MEDIA -> "no_media";
+            case PCR_STALLED -> "pcr_stalled";
+            case VIDEO_MISSING -> "video_missing";
+            case PLAYLIST_STALE -> "playlist_stale";
         };
     }
 
@@ -72,6 +87,23 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
     /** The transcoder failed; {@code playerStatus} is 503 when none can run here, 0 otherwise (502). */
     public static UpstreamFailure transcoder(int playerStatus, String message) {
         return new UpstreamFailure(Kind.TRANSCODER, playerStatus, message);
+    }
+
+    /** The transport stream is broken while its connection is up: {@code kind} is one of the media kinds. */
+    public static UpstreamFailure media(Kind kind, double seconds) {
+        String what = switch (kind) {
+            case NULL_ONLY -> "only null packets";
+            case NO_MEDIA -> "no audio or video";
+            case PCR_STALLED -> "a programme clock (PCR) that does not advance";
+            case VIDEO_MISSING -> "no packets on the programme's video PID";
+            default -> throw new IllegalArgumentException(kind + " is not a media failure");
+        };
+        return new UpstreamFailure(kind, 0, "Upstream sent " + what + " for " + seconds + " s");
+    }
+
+    public static UpstreamFailure playlistStale(int targetDuration) {
+        return new UpstreamFailure(Kind.PLAYLIST_STALE, 0,
+                "Upstream playlist has not advanced for " + 3 * targetDuration + " s (3 target durations)");
     }
 
     public static UpstreamFailure stall(long seconds) {

@@ -62,7 +62,9 @@ abstract class SluiceIT {
             Map.entry("FFMPEG_PATH", "ffmpeg"),
             Map.entry("TRANSCODE_MAX_PROCESSES", "4"),
             Map.entry("BROADCAST_MAX_CONCURRENT", "4"),
-            Map.entry("BROADCAST_WINDOW_MAX_MB", "64"));
+            Map.entry("BROADCAST_WINDOW_MAX_MB", "64"),
+            Map.entry("SPLICE_KEYFRAME_WAIT", "5"),
+            Map.entry("TS_HEALTH_TIMEOUT", "5"));
 
     /**
      * The WAR that {@code mvn package} built, deployed with the base settings and {@code overrides}. Every setting

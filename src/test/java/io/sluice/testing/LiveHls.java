@@ -18,6 +18,8 @@ public final class LiveHls {
     private final long startNanos = System.nanoTime();
     private final long firstSequence;
     private final AtomicInteger mediaPlaylistRequests = new AtomicInteger();
+    /** The edge the playlist is stuck at once frozen; -1 while it advances. */
+    private volatile long frozenEdge = -1;
 
     private LiveHls(int segmentSeconds, int window, long firstSequence) {
         this.segments = fixtures();
@@ -45,8 +47,17 @@ public final class LiveHls {
         return hls;
     }
 
+    /** From now on the media playlist stops advancing, as a broken origin's does (its segments still answer). */
+    public void freeze() {
+        frozenEdge = liveEdge();
+    }
+
     /** The newest sequence number at this moment. */
     public long liveEdge() {
+        long frozen = frozenEdge;
+        if (frozen >= 0) {
+            return frozen;
+        }
         long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L / segmentSeconds;
         return firstSequence + window - 1 + elapsed;
     }

@@ -91,6 +91,12 @@ public final class TestUpstream implements AutoCloseable {
         return counter(requests, path).get();
     }
 
+    /** Requests received for every path that starts with {@code prefix}. */
+    public int requestsStartingWith(String prefix) {
+        return requests.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .mapToInt(e -> e.getValue().get()).sum();
+    }
+
     /** Connections for {@code path} being served right now. */
     public int openConnections(String path) {
         return counter(open, path).get();
