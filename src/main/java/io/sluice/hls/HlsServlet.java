@@ -23,6 +23,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code /hls/{id}/playlist.m3u8} (rewritten playlists) and {@code /hls/{id}/segment.ts} (segments, keys and
@@ -199,10 +201,38 @@ public class HlsServlet extends HttpServlet {
         }
         Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
         stream.servedSegment(client);
-        // A segment's URL comes from a signed reference: it is fetched as named (retried by resume only).
-        delivery.serve(req, resp, stream.spec(), target.get(), "video/mp2t", PassThrough.Sources.FIXED,
+        // A segment's URL comes from a signed reference: it is fetched as named, once more after a failure, and a
+        // second failure is a failure of the stream's source (issue 15).
+        delivery.serve(req, resp, stream.spec(), target.get(), "video/mp2t",
+                new SegmentSources(stream, target.get(), URI.create(stream.sources().requestUrl())),
                 n -> stream.served(client, n), () -> {
                 });
+    }
+
+    /** A segment's one retry, then its failure handed to the stream's recovery; the player gets the error. */
+    private final class SegmentSources implements PassThrough.Sources {
+        private final Stream stream;
+        private final URI segment;
+        private final URI sourceAtRequest;
+        private final AtomicBoolean retried = new AtomicBoolean();
+
+        SegmentSources(Stream stream, URI segment, URI sourceAtRequest) {
+            this.stream = stream;
+            this.segment = segment;
+            this.sourceAtRequest = sourceAtRequest;
+        }
+
+        @Override
+        public void responded(URI requested, URI finalUri) {
+        }
+
+        @Override
+        public CompletableFuture<Optional<URI>> recover(UpstreamFailure f) {
+            if (retried.compareAndSet(false, true)) {
+                return CompletableFuture.completedFuture(Optional.of(segment));
+            }
+            return mainPlaylists.segmentFailed(stream, sourceAtRequest, f).handle((go, error) -> Optional.empty());
+        }
     }
 
     /** A player that named itself keeps its name on the URLs it is handed. */

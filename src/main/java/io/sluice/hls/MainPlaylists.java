@@ -144,6 +144,16 @@ public class MainPlaylists {
                 }).thenCompose(x -> x);
     }
 
+    /**
+     * A segment failed after its retry (issue 15): a failure of the source that was current when the player
+     * asked for it, recovered like a playlist's, so the next playlist refresh comes from the recovered source.
+     * A stream that has moved on since is left alone.
+     */
+    public CompletableFuture<Boolean> segmentFailed(Stream stream, URI sourceAtRequest, UpstreamFailure f) {
+        stream.countError();
+        return step(stream, sourceAtRequest, f);
+    }
+
     /** One recovery step for a failure of {@code failed}; true when there is a source to try (again). */
     private CompletableFuture<Boolean> step(Stream stream, URI failed, UpstreamFailure f) {
         CompletableFuture<Boolean> mine = new CompletableFuture<>();

@@ -152,4 +152,26 @@ class MediaHealthIT extends SluiceIT {
         assertTrue(upstream.requests("/b/index.m3u8") > 0 || before > 0, "the backup's playlist was fetched");
         assertTrue(upstream.requestsStartingWith("/b/seg-") > 0, "a backup segment was served");
     }
+
+    @Test
+    void aSegmentThatFailsAfterItsRetryFailsTheSourceOver() throws Exception {
+        LiveHls.serve(upstream, "/p", 100);
+        upstream.routePrefix("/p/seg-", TestUpstream.status(500));
+        LiveHls.serve(upstream, "/b", 5000);
+        String id = api.register(upstream.url("/p/index.m3u8"),
+                "\"failover_urls\":[\"" + upstream.url("/b/index.m3u8") + "\"]");
+        String body = api.get("/hls/" + id + "/playlist.m3u8").body();
+        Matcher seg = Pattern.compile("(?m)^[^#\\s].*$").matcher(body);
+        assertTrue(seg.find(), body);
+        String segment = URI.create(api.base() + "/hls/" + id + "/playlist.m3u8").resolve(seg.group()).toString();
+        HttpResponse<byte[]> s = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(segment)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(502, s.statusCode());
+        assertEquals(2, upstream.requestsStartingWith("/p/seg-"), "the segment and its one retry");
+        Await.until("a failover", Duration.ofSeconds(10), () -> !failovers(id).isEmpty());
+        assertEquals("http_500", failovers(id).get(0).getJsonObject("data").getString("reason"));
+        String next = api.get("/hls/" + id + "/playlist.m3u8").body();
+        assertTrue(next.contains("segment.ts"), next);
+        assertTrue(upstream.requests("/b/index.m3u8") > 0, "the next playlist comes from the backup");
+    }
 }
