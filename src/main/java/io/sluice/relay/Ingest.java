@@ -11,15 +11,14 @@ import java.nio.ByteBuffer;
  * follow (issue 14), and every keyframe the splicer marks is remembered as the place a joining player starts.
  * Buffers are the ingest's own, reused for every chunk.
  */
-final class Ingest {
-    /** The ring's writer: makes room (moving players that would be overwritten) and appends. */
-    interface RingWriter {
-        void write(ByteBuffer src, int length);
-    }
-
+final class Ingest implements PacketSink {
     private static final int CHUNK_PACKETS = 32;
 
     private final TsRing ring;
+    /** The relay's own sink: makes room (moving players that would be overwritten) and appends. */
+    private final PacketSink toRing;
+    /** The feed whose packets come next (its connection); a new one is a change of source. */
+    private Object feed;
     private final TsSplicer splicer;
     private final TsHealth health;
     private Object lastFeed;
@@ -29,14 +28,31 @@ final class Ingest {
     /** The ring offset of the latest PAT-PMT-keyframe, or -1 when none has been seen. */
     private long joinPoint = -1;
 
-    Ingest(TsRing ring, long keyframeWaitNanos, long healthLimitNanos) {
+    Ingest(TsRing ring, PacketSink toRing, long keyframeWaitNanos, long healthLimitNanos) {
         this.ring = ring;
+        this.toRing = toRing;
         this.splicer = new TsSplicer(keyframeWaitNanos);
         this.health = new TsHealth(healthLimitNanos, System.nanoTime());
     }
 
-    /** Whole packets ({@code length} a multiple of 188) from {@code feed} into the ring through the splicer. */
-    void append(Object feed, ByteBuffer src, int length, RingWriter writer) {
+    /** Names the feed the next packets come from (called under the relay's lock before each delivery). */
+    void from(Object current) {
+        feed = current;
+    }
+
+    /**
+     * Whole packets into the ring through the splicer; a cut tail (only at a clean end of a body) goes as it is.
+     */
+    @Override
+    public void packets(ByteBuffer src, int length) {
+        int whole = length - length % TsPacket.SIZE;
+        append(src, whole);
+        if (whole < length) {
+            toRing.packets(src, length - whole);
+        }
+    }
+
+    private void append(ByteBuffer src, int length) {
         long now = System.nanoTime();
         if (feed != lastFeed) {
             lastFeed = feed;
@@ -52,7 +68,7 @@ final class Ingest {
             int join = splicer.joinIndex();
             long headBefore = ring.head();
             outBuffer.clear().limit(n);
-            writer.write(outBuffer, n);
+            toRing.packets(outBuffer, n);
             if (join >= 0) {
                 joinPoint = headBefore + join;
             }

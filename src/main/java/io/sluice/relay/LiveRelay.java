@@ -5,6 +5,7 @@ import io.sluice.streams.Stream;
 import io.sluice.streams.StreamKind;
 import io.sluice.sources.RecoveryEpisode;
 import io.sluice.transcode.TranscoderProcess;
+import io.sluice.ts.TsHealth;
 import io.sluice.upstream.FlowControlledConsumer;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.upstream.UpstreamFailureException;
@@ -44,8 +45,8 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     // Guarded by this.
     private State state = State.IDLE;
     private TsRing ring;
-    /** Where whole packets enter {@link #ring}; built with it. */
-    private PacketSink ingest;
+    /** Where whole packets enter {@link #ring}, through the splicer and the media health (issues 14, 15). */
+    private Ingest ingest;
     /** Written under the lock; volatile so players on their hot path can read it without the lock. */
     private volatile UpstreamConnection current;
     private ScheduledFuture<?> pendingRelease;
@@ -102,8 +103,11 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
                 } else if (state == State.STREAMING) {
                     UpstreamConnection c = current;
                     startRing = ring;
-                    joinAt = Pacing.joinPosition(c.start, ring.tail(), ring.head(), ring.capacity());
-                    sync = joinAt != c.start;
+                    // At the latest keyframe, PAT and PMT first, when the stream has them (issue 14).
+                    long keyframe = ingest.joinPoint();
+                    joinAt = keyframe >= 0 ? keyframe
+                            : Pacing.joinPosition(c.start, ring.tail(), ring.head(), ring.capacity());
+                    sync = joinAt != c.start && keyframe < 0;
                     type = c.contentType();
                 }
             }
@@ -245,7 +249,8 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         var spec = stream.spec();
         if (ring == null) {
             ring = new TsRing(owner.settings().relayBufferBytes());
-            ingest = ingest(ring);
+            ingest = new Ingest(ring, ingest(ring), owner.settings().spliceKeyframeWait().toNanos(),
+                    owner.settings().tsHealthTimeout().toNanos());
         }
         URI uri = URI.create(stream.sources().requestUrl());
         UpstreamConnection c = new UpstreamConnection(uri, ring.head(), this);
@@ -336,6 +341,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         List<ClientTap> toStart = List.of();
         TsRing r;
         String type;
+        TsHealth.Verdict verdict;
         synchronized (this) {
             if (c != current) {
                 src.position(src.limit()); // a cancelled exchange's last bytes
@@ -351,10 +357,21 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
                 }
                 toStart = new ArrayList<>(taps);
             }
+            ingest.from(c);
             c.assembler.accept(src, ingest);
             c.dataArrived(System.nanoTime());
             r = ring;
             type = c.contentType();
+            verdict = ingest.verdict();
+            if (verdict != TsHealth.Verdict.HEALTHY || (!c.healthNoted && ingest.sourceHasTables())) {
+                c.healthNoted = true; // healthy once per connection; a failure is noted whenever it comes
+                stream.noteHealth(c.uri.toString(), verdict.reason());
+            }
+        }
+        if (verdict != TsHealth.Verdict.HEALTHY) {
+            // Up but broken (issue 15): a failure of the source like any other, recovered with players kept.
+            throw new UpstreamFailureException(UpstreamFailure.media(UpstreamFailure.Kind.valueOf(verdict.name()),
+                    owner.settings().tsHealthTimeout().toMillis() / 1000.0));
         }
         // Waiting players get their first bytes now; from then on the delivery rounds write to every player.
         for (ClientTap t : toStart) {
@@ -375,6 +392,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             }
             current = null;
             state = State.IDLE;
+            ingest.from(c);
             c.assembler.flush(ingest); // a clean end: all of it
             end = ring.head();
         }

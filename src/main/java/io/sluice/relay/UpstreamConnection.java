@@ -40,6 +40,8 @@ final class UpstreamConnection implements BodySink {
     private volatile long lastDataNanos = System.nanoTime();
     /** Guarded by the relay's lock. */
     boolean sawData;
+    /** Its source's media was noted in the stream's health (guarded by the relay's lock). */
+    boolean healthNoted;
     private volatile String contentType = "video/mp2t";
 
     UpstreamConnection(URI uri, long start, Listener listener) {
