@@ -160,4 +160,19 @@ final class SettingReader {
         }).orElse(fallback);
         return Duration.ofNanos(Math.round(s * 1_000_000_000d));
     }
+
+    /** A plain number (e.g. decibels), fractions allowed. */
+    double decimal(String name, double fallback, double min, double max) {
+        return raw(name).map(v -> {
+            try {
+                double d = Double.parseDouble(v);
+                if (d >= min && d <= max) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidSettingException(name, v, "a number from " + min + " to " + max);
+        }).orElse(fallback);
+    }
 }

@@ -52,7 +52,13 @@ public record Settings(
         Optional<String> broadcastDvrDir,
         int broadcastDvrMaxMb,
         Duration spliceKeyframeWait,
-        Duration tsHealthTimeout) {
+        Duration tsHealthTimeout,
+        boolean silenceDetection,
+        double silenceThresholdDb,
+        Duration silenceDuration,
+        Duration silenceCheckInterval,
+        int silenceFailoverThreshold,
+        Duration silenceGracePeriod) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -119,7 +125,13 @@ public record Settings(
                 r.optionalDirectory("BROADCAST_DVR_DIR"),
                 r.integer("BROADCAST_DVR_MAX_MB", 4096, 1, 1024 * 1024),
                 r.seconds("SPLICE_KEYFRAME_WAIT", 5, 0, 60),
-                r.seconds("TS_HEALTH_TIMEOUT", 5, 0, 600));
+                r.seconds("TS_HEALTH_TIMEOUT", 5, 0, 600),
+                r.bool("ENABLE_SILENCE_DETECTION", false),
+                r.decimal("SILENCE_THRESHOLD_DB", -50, -120, 0),
+                r.seconds("SILENCE_DURATION", 3, 0.1, 600),
+                r.seconds("SILENCE_CHECK_INTERVAL", 10, 0.5, 3600),
+                r.integer("SILENCE_FAILOVER_THRESHOLD", 3, 1, 1000),
+                r.seconds("SILENCE_MONITORING_GRACE_PERIOD", 15, 0, 3600));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

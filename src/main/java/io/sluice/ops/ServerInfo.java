@@ -33,7 +33,16 @@ public class ServerInfo {
                        double readTimeout, double liveChunkTimeoutSeconds, int streamRetryAttempts,
                        double streamRetryDelay, boolean streamRetryExponentialBackoff, double streamTotalTimeout,
                        int maxFailoverAttempts, boolean useStickySession, double clientTimeout, double streamTimeout,
-                       boolean sharedUpstream, int relayBufferBytes, String store) {
+                       boolean sharedUpstream, int relayBufferBytes, String store,
+                       SilenceDetection silenceDetection) {
+    }
+
+    /**
+     * m3u-proxy's silence detection settings (the instance's defaults; streams may override them), and whether it
+     * can run here: without FFmpeg it is skipped, never an error.
+     */
+    public record SilenceDetection(boolean enabled, boolean available, double thresholdDb, double duration,
+                                   double checkInterval, int failoverThreshold, double monitoringGracePeriod) {
     }
 
     /** What FFmpeg could use here: a render node (VAAPI/QSV) or an NVIDIA device, when FFmpeg itself is here. */
@@ -70,7 +79,9 @@ public class ServerInfo {
                 secs(s.readTimeout()), secs(s.liveChunkTimeout()), s.retryAttempts(), secs(s.retryDelay()),
                 s.retryExponentialBackoff(), secs(s.totalTimeout()), s.maxFailoverAttempts(), s.useStickySession(),
                 secs(s.clientTimeout()), secs(s.streamTimeout()), s.sharedUpstream(), s.relayBufferBytes(),
-                s.store());
+                s.store(), new SilenceDetection(s.silenceDetection(), ffmpeg.available(), s.silenceThresholdDb(),
+                        secs(s.silenceDuration()), secs(s.silenceCheckInterval()), s.silenceFailoverThreshold(),
+                        secs(s.silenceGracePeriod())));
     }
 
     /** "5.1.8-0+deb12u1" out of "ffmpeg version 5.1.8-0+deb12u1 Copyright …", or null without FFmpeg. */

@@ -51,6 +51,15 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     private volatile UpstreamConnection current;
     private ScheduledFuture<?> pendingRelease;
     private final RelayRecovery recovery = new RelayRecovery();
+    // Silence detection of the current connection (issue 15), guarded by this.
+    private UpstreamConnection silenceFor;
+    private long silenceSinceNanos;
+    private long silenceCheckedNanos;
+    private long silenceCheckedHead;
+    private int silentChecks;
+    private boolean silenceRunning;
+    /** The most a silence check analyses: the ring holds no more anyway. */
+    private static final int MAX_SILENCE_SAMPLE = 16 * 1024 * 1024;
 
     LiveRelay(Stream stream, boolean shared, LiveRelays owner) {
         this.stream = stream;
@@ -174,6 +183,82 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             c.abort(UpstreamFailure.stall(owner.settings().liveChunkTimeout().toSeconds()));
         } else {
             c.feed().resume();
+            checkSilence(nowNanos);
+        }
+    }
+
+    /**
+     * Every check interval after the grace period, the stream's bytes since the last check (as far as the ring
+     * still holds them) go to FFmpeg's silencedetect on the silence-check pool (m3u-proxy's method). Off unless
+     * enabled for the instance or the stream; skipped without FFmpeg.
+     */
+    private void checkSilence(long now) {
+        SilencePolicy policy = SilencePolicy.of(owner.settings(), stream.spec().silence());
+        if (!policy.enabled()) {
+            return;
+        }
+        UpstreamConnection c;
+        byte[] sample;
+        synchronized (this) {
+            c = current;
+            if (c == null || state != State.STREAMING || ring == null) {
+                return;
+            }
+            if (silenceFor != c) {
+                silenceFor = c;
+                silentChecks = 0;
+                silenceSinceNanos = now;
+                silenceCheckedNanos = now;
+                silenceCheckedHead = ring.head();
+                return;
+            }
+            if (silenceRunning || now - silenceSinceNanos < policy.gracePeriod().toNanos()
+                    || now - silenceCheckedNanos < policy.checkInterval().toNanos()) {
+                return;
+            }
+            long from = Math.max(Math.max(silenceCheckedHead, ring.tail()), c.start);
+            int n = (int) Math.min(ring.head() - from, MAX_SILENCE_SAMPLE);
+            silenceCheckedNanos = now;
+            silenceCheckedHead = ring.head();
+            if (n < 64 * TsRing.PACKET || !owner.ffmpegAvailable()) {
+                return;
+            }
+            sample = new byte[n];
+            for (int done = 0; done < n; ) {
+                int k = ring.contiguous(from + done, from + n, n - done);
+                System.arraycopy(ring.array(), ring.indexOf(from + done), sample, done, k);
+                done += k;
+            }
+            silenceRunning = true;
+        }
+        try {
+            owner.silenceChecks().execute(() -> afterSilenceCheck(c, policy, SilenceCheck.run(
+                    owner.settings().ffmpegPath(), sample, policy.thresholdDb(), policy.duration().toMillis() / 1000.0)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (this) {
+                silenceRunning = false; // the pool is busy with other streams: this check is skipped
+            }
+        }
+    }
+
+    private void afterSilenceCheck(UpstreamConnection c, SilencePolicy policy, SilenceCheck.Result result) {
+        boolean fail;
+        synchronized (this) {
+            silenceRunning = false;
+            if (c != current) {
+                return;
+            }
+            if (result == SilenceCheck.Result.SILENT) {
+                silentChecks++;
+            } else if (result == SilenceCheck.Result.SOUND) {
+                silentChecks = 0;
+            }
+            LOG.fine(() -> "silence check stream=" + stream.id() + " result=" + result + " run=" + silentChecks);
+            fail = silentChecks >= policy.failoverThreshold();
+        }
+        if (fail) {
+            stream.noteHealth(c.uri.toString(), "silence");
+            c.abort(UpstreamFailure.silence(policy.failoverThreshold(), policy.thresholdDb()));
         }
     }
 

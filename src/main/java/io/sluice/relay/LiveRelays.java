@@ -56,11 +56,16 @@ public class LiveRelays {
     private ScheduledExecutorService clock;
     /** Writes to every player of every relay in rounds. */
     private Delivery delivery;
+    /** FFmpeg silence checks (issue 15): two at a time, a short queue, never on the relay's own threads. */
+    private java.util.concurrent.ThreadPoolExecutor silenceChecks;
 
     @PostConstruct
     void start() {
         delivery = new Delivery(Delivery.defaultThreads(), Delivery.ROUND_MILLIS);
         clock = DaemonThreads.timer("sluice-relay-clock");
+        silenceChecks = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(32), DaemonThreads.named("sluice-silence-check"));
+        silenceChecks.allowCoreThreadTimeOut(true);
         clock.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -69,6 +74,7 @@ public class LiveRelays {
         all.forEach(LiveRelay::close);
         clock.shutdownNow();
         delivery.close();
+        silenceChecks.shutdownNow();
     }
 
     LiveRelay relayFor(Stream stream) {
@@ -222,6 +228,14 @@ public class LiveRelays {
 
     Recovery recovery() {
         return recovery;
+    }
+
+    java.util.concurrent.Executor silenceChecks() {
+        return silenceChecks;
+    }
+
+    boolean ffmpegAvailable() {
+        return ffmpeg.available();
     }
 
     Transcoders transcoders() {

@@ -41,7 +41,9 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
         /** The programme lists video, but its PID carries nothing. */
         VIDEO_MISSING,
         /** A live HLS media playlist that has not advanced for three target durations. */
-        PLAYLIST_STALE
+        PLAYLIST_STALE,
+        /** FFmpeg's silencedetect heard silence in as many consecutive checks as the stream allows. */
+        SILENCE
     }
 
     /** The status a player that has received nothing yet is answered with (DESIGN: timeout 504, else 502). */
@@ -69,6 +71,7 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
             case PCR_STALLED -> "pcr_stalled";
             case VIDEO_MISSING -> "video_missing";
             case PLAYLIST_STALE -> "playlist_stale";
+            case SILENCE -> "silence";
         };
     }
 
@@ -104,6 +107,11 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
     public static UpstreamFailure playlistStale(int targetDuration) {
         return new UpstreamFailure(Kind.PLAYLIST_STALE, 0,
                 "Upstream playlist has not advanced for " + 3 * targetDuration + " s (3 target durations)");
+    }
+
+    public static UpstreamFailure silence(int checks, double thresholdDb) {
+        return new UpstreamFailure(Kind.SILENCE, 0,
+                "Upstream audio silent (below " + thresholdDb + " dB) in " + checks + " consecutive checks");
     }
 
     public static UpstreamFailure stall(long seconds) {

@@ -174,4 +174,43 @@ class MediaHealthIT extends SluiceIT {
         assertTrue(next.contains("segment.ts"), next);
         assertTrue(upstream.requests("/b/index.m3u8") > 0, "the next playlist comes from the backup");
     }
+
+    @Test
+    void silentAudioWithDetectionEnabledForTheStreamFailsOver() throws Exception {
+        byte[] silent = SpliceSources.silent();
+        byte[] good = SpliceSources.primary();
+        upstream.route("/silent/live.ts", TestUpstream.pacedThenReset(silent, 0, rate(), Integer.MAX_VALUE));
+        upstream.route("/good/live.ts", TestUpstream.pacedThenReset(good, at(2.5), rate(), Integer.MAX_VALUE));
+        String id = api.register(upstream.url("/silent/live.ts"),
+                "\"failover_urls\":[\"" + upstream.url("/good/live.ts") + "\"],\"enable_silence_detection\":true,"
+                        + "\"silence_threshold_db\":-50,\"silence_duration\":1.5,\"silence_check_interval\":2,"
+                        + "\"silence_failover_threshold\":2,\"silence_monitoring_grace_period\":1");
+        try (Player p = Player.play(playerUrl(id), 1024)) {
+            Await.until("a failover for silence", Duration.ofSeconds(30), () -> !failovers(id).isEmpty());
+            assertEquals("silence", failovers(id).get(0).getJsonObject("data").getString("reason"));
+            long before = p.total();
+            Await.until("bytes from the backup", Duration.ofSeconds(10), () -> p.total() > before + at(2));
+            assertFalse(p.ended().isDone(), "the player's connection stayed open");
+        }
+    }
+
+    @Test
+    void aToneIsNeverTakenForSilence() throws Exception {
+        byte[] good = SpliceSources.primary();
+        upstream.route("/good/live.ts", TestUpstream.pacedThenReset(good, at(2.5), rate(), Integer.MAX_VALUE));
+        upstream.route("/other/live.ts", TestUpstream.pacedThenReset(good, 0, rate(), Integer.MAX_VALUE));
+        String id = api.register(upstream.url("/good/live.ts"),
+                "\"failover_urls\":[\"" + upstream.url("/other/live.ts") + "\"],\"enable_silence_detection\":true,"
+                        + "\"silence_duration\":1.5,\"silence_check_interval\":2,\"silence_failover_threshold\":1,"
+                        + "\"silence_monitoring_grace_period\":1");
+        try (Player p = Player.play(playerUrl(id), 1024)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos(); // five checks of 2 s
+            while (System.nanoTime() < deadline) {
+                long t = p.total();
+                Await.until("another half second of the stream", Duration.ofSeconds(5), () -> p.total() > t + at(0.5));
+                assertEquals(List.of(), failovers(id));
+            }
+            assertEquals(0, upstream.requests("/other/live.ts"));
+        }
+    }
 }

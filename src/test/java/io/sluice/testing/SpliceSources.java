@@ -37,6 +37,16 @@ public final class SpliceSources {
         return backup;
     }
 
+    private static byte[] silent;
+
+    /** Like the primary, but its audio is digital silence (ffmpeg's anullsrc): a provider's muted channel. */
+    public static synchronized byte[] silent() {
+        if (silent == null) {
+            silent = make("silent", "testsrc=size=320x240:rate=25", 25, "main", "aac", "0x1000", "0x100", 0);
+        }
+        return silent;
+    }
+
     /** Bytes per second that play {@code ts} in real time. */
     public static int realTimeRate(byte[] ts) {
         return (int) (ts.length / (double) SECONDS);
@@ -50,7 +60,8 @@ public final class SpliceSources {
                 out.getParentFile().mkdirs();
                 List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error",
                         "-f", "lavfi", "-i", video,
-                        "-f", "lavfi", "-i", "sine=frequency=" + tone + ":sample_rate=48000",
+                        "-f", "lavfi", "-i", tone == 0 ? "anullsrc=channel_layout=stereo:sample_rate=48000"
+                                : "sine=frequency=" + tone + ":sample_rate=48000",
                         "-t", Integer.toString(SECONDS), "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "veryfast",
                         "-profile:v", profile, "-g", Integer.toString(fps), "-keyint_min", Integer.toString(fps),
                         "-sc_threshold", "0", "-b:v", "300k", "-maxrate", "300k", "-bufsize", "300k",
