@@ -16,6 +16,8 @@ public record Settings(
         Duration connectTimeout,
         Duration readTimeout,
         Duration liveChunkTimeout,
+        Duration liveFirstDataTimeout,
+        Duration liveStallRecovery,
         int retryAttempts,
         Duration retryDelay,
         boolean retryExponentialBackoff,
@@ -81,6 +83,8 @@ public record Settings(
                 r.seconds("DEFAULT_CONNECTION_TIMEOUT", 10, 0.1, 300),
                 r.seconds("DEFAULT_READ_TIMEOUT", 30, 0.1, 600),
                 r.seconds("LIVE_CHUNK_TIMEOUT_SECONDS", 15, 0.1, 600),
+                r.seconds("LIVE_FIRST_DATA_TIMEOUT_SECONDS", 3, 0.1, 600),
+                r.seconds("LIVE_STALL_RECOVERY_SECONDS", 5, 0, 3600),
                 r.integer("STREAM_RETRY_ATTEMPTS", 3, 0, 100),
                 r.seconds("STREAM_RETRY_DELAY", 1.0, 0, 60),
                 r.bool("STREAM_RETRY_EXPONENTIAL_BACKOFF", false),
@@ -116,6 +120,11 @@ public record Settings(
                 r.integer("BROADCAST_WINDOW_MAX_MB", 64, 1, 4096),
                 r.optionalDirectory("BROADCAST_DVR_DIR"),
                 r.integer("BROADCAST_DVR_MAX_MB", 4096, 1, 1024 * 1024));
+    }
+
+    /** How long a live connection made while recovering may take to bring data: never longer than a stall. */
+    public Duration firstDataDeadline() {
+        return liveFirstDataTimeout.compareTo(liveChunkTimeout) < 0 ? liveFirstDataTimeout : liveChunkTimeout;
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */
