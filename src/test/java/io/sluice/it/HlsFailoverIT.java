@@ -65,4 +65,48 @@ class HlsFailoverIT extends SluiceIT {
         assertEquals(200, api.post("/streams/" + id + "/failover", "{}").status());
         playedThroughWithoutReplay(finished(capture), backup);
     }
+
+    /** A one-segment playlist naming {@code dir}/seg.ts, registered; returns the segment's Sluice URL. */
+    private String segmentThroughSluice(String dir) throws Exception {
+        upstream.route(dir + "/index.m3u8", ex -> ex.respond(200, "application/vnd.apple.mpegurl",
+                ("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1\n#EXTINF:2.0,\nseg.ts\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String id = api.register(upstream.url(dir + "/index.m3u8"));
+        java.net.http.HttpResponse<String> playlist = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(api.base() + "/hls/" + id + "/playlist.m3u8")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return playlist.body().lines().filter(l -> l.contains("segment.ts")).findFirst().orElseThrow();
+    }
+
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+    @Test
+    void aSegmentThatBreaksAfterItsFirstBytesIsResumedWhole() throws Exception {
+        byte[] segment = LiveHls.fixtures()[3];
+        upstream.route("/brk/seg.ts", TestUpstream.rangedFileBreakingOnce(segment, "video/mp2t", segment.length / 3));
+        String url = segmentThroughSluice("/brk");
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertTrue(java.util.Arrays.equals(segment, r.body()), "the player got the whole segment, in one body");
+        assertEquals(2, upstream.requests("/brk/seg.ts"), "resumed from where it broke");
+    }
+
+    @Test
+    void aSegmentWhoseSourceAnswers503AfterItBrokeIsCutVisiblyNeverCleanlyShort() throws Exception {
+        byte[] segment = LiveHls.fixtures()[4];
+        upstream.route("/cut/seg.ts", TestUpstream.firstThen(
+                TestUpstream.resetAfter(segment, segment.length / 3, "video/mp2t"), TestUpstream.status(503)));
+        String url = segmentThroughSluice("/cut");
+        try {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            // Only a whole segment may come as a clean 200.
+            assertTrue(r.statusCode() != 200 || r.body().length == segment.length,
+                    "a clean 200 of " + r.body().length + " of " + segment.length + " bytes");
+        } catch (java.io.IOException e) {
+            // the player sees the cut: the body ended before its declared length
+        }
+        assertTrue(upstream.requests("/cut/seg.ts") >= 2, "a resume was tried");
+    }
 }
