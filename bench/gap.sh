@@ -16,7 +16,7 @@ run() {
   local label="$1"
   shift
   start_sluice "$PORT" "$OUT/sluice-gap-$label.log" -u API_TOKEN "$@"
-  timeout 1200 java ${BENCH_JAVA_OPTS:-} -cp "$OUT/classes:target/test-classes" io.sluice.bench.GapBench \
+  timeout 1200 java ${BENCH_JAVA_OPTS:--Dbench.trials=2 -Dbench.hlsStallTrials=1} -cp "$OUT/classes:target/test-classes" io.sluice.bench.GapBench \
     "http://127.0.0.1:$PORT" "$label" | tee -a "$OUT/gap-report.txt"
   kill "$MVN_PID" 2>/dev/null || true
   wait "$MVN_PID" 2>/dev/null || true
