@@ -449,14 +449,17 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         String type;
         synchronized (this) {
             if (c == standby) {
-                if (c.early.size() + src.remaining() > STANDBY_MAX_BYTES) {
-                    dropStandby();
-                } else {
-                    byte[] b = new byte[src.remaining()];
-                    src.get(b);
-                    c.early.write(b, 0, b.length); // kept in order for players, should it become current
+                byte[] b = new byte[src.remaining()];
+                src.get(b);
+                int over = c.early.size() + b.length - STANDBY_MAX_BYTES;
+                if (over > 0) {
+                    // Full (HttpCore delivers a little beyond the window): the oldest whole packets make room.
+                    byte[] kept = c.early.toByteArray();
+                    int drop = Math.min(kept.length, (over + TsRing.PACKET - 1) / TsRing.PACKET * TsRing.PACKET);
+                    c.early.reset();
+                    c.early.write(kept, drop, kept.length - drop);
                 }
-                src.position(src.limit());
+                c.early.write(b, 0, b.length); // kept in order for players, should it become current
                 return;
             }
             if (c != current) {
