@@ -16,6 +16,8 @@ public record Settings(
         Duration connectTimeout,
         Duration readTimeout,
         Duration liveChunkTimeout,
+        Duration liveFirstDataTimeout,
+        Duration liveStallRecovery,
         int retryAttempts,
         Duration retryDelay,
         boolean retryExponentialBackoff,
@@ -89,6 +91,8 @@ public record Settings(
                 r.seconds("DEFAULT_CONNECTION_TIMEOUT", 10, 0.1, 300),
                 r.seconds("DEFAULT_READ_TIMEOUT", 30, 0.1, 600),
                 r.seconds("LIVE_CHUNK_TIMEOUT_SECONDS", 15, 0.1, 600),
+                r.seconds("LIVE_FIRST_DATA_TIMEOUT_SECONDS", 3, 0.1, 600),
+                r.seconds("LIVE_STALL_RECOVERY_SECONDS", 5, 0, 3600),
                 r.integer("STREAM_RETRY_ATTEMPTS", 3, 0, 100),
                 r.seconds("STREAM_RETRY_DELAY", 1.0, 0, 60),
                 r.bool("STREAM_RETRY_EXPONENTIAL_BACKOFF", false),
@@ -132,6 +136,11 @@ public record Settings(
                 r.seconds("SILENCE_CHECK_INTERVAL", 10, 0.5, 3600),
                 r.integer("SILENCE_FAILOVER_THRESHOLD", 3, 1, 1000),
                 r.seconds("SILENCE_MONITORING_GRACE_PERIOD", 15, 0, 3600));
+    }
+
+    /** How long a live connection made while recovering may take to bring data: never longer than a stall. */
+    public Duration firstDataDeadline() {
+        return liveFirstDataTimeout.compareTo(liveChunkTimeout) < 0 ? liveFirstDataTimeout : liveChunkTimeout;
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

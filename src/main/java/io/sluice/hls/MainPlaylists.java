@@ -98,14 +98,34 @@ public class MainPlaylists {
         return mine;
     }
 
-    /** Maps a media playlist's sequences for the player; {@code key} names the playlist within the stream. */
+    /**
+     * Maps a media playlist's sequences for the player; {@code key} names the playlist within the stream. The
+     * source is the stream's position in its source list; the backend is the host that answered (a balancer's
+     * backends are backends of one source).
+     */
     public String ownSequence(Stream stream, String key, PlaylistFetcher.Fetched fetched) {
         SequenceMapper mapper = sequences.computeIfAbsent(stream.id() + "|" + key, k -> new SequenceMapper());
-        String source = fetched.finalUri().getAuthority() + "#" + stream.sources().failoverIndex();
+        SequenceMapper.Origin origin = new SequenceMapper.Origin(
+                Integer.toString(stream.sources().failoverIndex()), fetched.finalUri().getAuthority());
+        // Segments shown from an earlier playlist stay in the window: their URIs must not depend on today's base.
+        String absolute = PlaylistRewriter.rewrite(fetched.body(), fetched.finalUri(), AS_IS);
         synchronized (mapper) {
-            return mapper.map(fetched.body(), source);
+            return mapper.map(absolute, origin, fetched.fetchedAtMillis());
         }
     }
+
+    /** Leaves every URI as its absolute upstream form. */
+    private static final PlaylistRewriter.UriMapper AS_IS = new PlaylistRewriter.UriMapper() {
+        @Override
+        public String playlist(URI upstream) {
+            return upstream.toString();
+        }
+
+        @Override
+        public String media(URI upstream) {
+            return upstream.toString();
+        }
+    };
 
     void onRemoved(@Observes StreamRemoved stopped) {
         sequences.keySet().removeIf(k -> k.startsWith(stopped.streamId() + "|"));

@@ -43,8 +43,11 @@ public class PlaylistFetcher {
     private final AtomicLong upstreamFetches = new AtomicLong();
     private final AtomicLong sharedFetches = new AtomicLong();
 
-    /** A playlist as the upstream sent it, and the URL it came from after redirects. */
-    public record Fetched(String body, URI finalUri) {
+    /** A playlist as the upstream sent it, the URL it came from after redirects, and when it arrived. */
+    public record Fetched(String body, URI finalUri, long fetchedAtMillis) {
+        public Fetched(String body, URI finalUri) {
+            this(body, finalUri, System.currentTimeMillis());
+        }
     }
 
     private static final class Entry {

@@ -60,6 +60,15 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     private boolean silenceRunning;
     /** The most a silence check analyses: the ring holds no more anyway. */
     private static final int MAX_SILENCE_SAMPLE = 16 * 1024 * 1024;
+    /**
+     * The next source, connected while the current one is retried (warm standby), so that the failover that
+     * ends the retries starts at once; dropped when a retry works or the episode ends otherwise.
+     */
+    private UpstreamConnection standby;
+    /** The standby's final URL, for the sticky lock it makes once promoted. */
+    private URI standbyFinalUri;
+    /** A standby reads into its own buffer up to this much (so the read timeout does not kill it), then waits. */
+    private static final int STANDBY_MAX_BYTES = 1024 * 1024;
 
     LiveRelay(Stream stream, boolean shared, LiveRelays owner) {
         this.stream = stream;
@@ -172,14 +181,22 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     void tick(long nowNanos) {
         UpstreamConnection c;
         boolean stalled;
+        boolean noFirstData;
         synchronized (this) {
             c = current;
-            if (c == null || !c.responded()) {
+            noFirstData = c != null && !c.sawData && c.firstDataDeadlineNanos != 0
+                    && nowNanos - c.firstDataDeadlineNanos > 0;
+            if (noFirstData) {
+                stalled = false; // a connection made while recovering is judged on its first data
+            } else if (c == null || !c.responded()) {
                 return; // before the response head, HttpClient's own timeouts apply
+            } else {
+                stalled = c.silentLongerThan(owner.settings().liveChunkTimeout().toNanos(), nowNanos);
             }
-            stalled = c.silentLongerThan(owner.settings().liveChunkTimeout().toNanos(), nowNanos);
         }
-        if (stalled) {
+        if (noFirstData) {
+            c.abort(UpstreamFailure.noFirstData(owner.settings().firstDataDeadline().toMillis()));
+        } else if (stalled) {
             c.abort(UpstreamFailure.stall(owner.settings().liveChunkTimeout().toSeconds()));
         } else {
             c.feed().resume();
@@ -276,6 +293,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             state = State.CLOSED;
             cancelRelease();
             dropConnection();
+            dropStandby();
             ring = null;
             ingest = null;
             all = new ArrayList<>(taps);
@@ -298,6 +316,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     /** Last player gone: the upstream and the ring's memory are given back. */
     private void release() {
         dropConnection();
+        dropStandby();
         ring = null;
         ingest = null;
         recovery.end();
@@ -318,8 +337,9 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             if (taps.isEmpty()) {
                 state = State.IDLE;
             } else {
-                connect();
+                connect(); // takes the standby when it is connected to the source moved to
             }
+            dropStandby();
         }
     }
 
@@ -338,8 +358,16 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
                     owner.settings().tsHealthTimeout().toNanos());
         }
         URI uri = URI.create(stream.sources().requestUrl());
+        if (standby != null && standby.uri.equals(uri)) {
+            promoteStandby();
+            return;
+        }
         UpstreamConnection c = new UpstreamConnection(uri, ring.head(), this);
         state = State.CONNECTING;
+        if (recovery.inEpisode()) {
+            // Players are already waiting: a retry is judged on its first data, not on the chunk timeout.
+            judgeOnFirstData(c);
+        }
         // The feed is set before the connection is current: players read it without the relay's lock.
         if (spec.transcode() != null) {
             // One FFmpeg process per stream reads the source; its output is this stream's upstream (SPEC 12).
@@ -353,6 +381,81 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         c.feed(http);
         current = c;
         http.started(owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()), http.consumer));
+    }
+
+    /**
+     * While the current source is retried, connects the source an automatic failover would move to. What it
+     * sends waits in its own bounded buffer until it is promoted or dropped. Not for transcoded streams (a second
+     * FFmpeg), nor with a resolver (asked only at the failover), nor when there are no retries to wait through.
+     */
+    private void connectStandby() {
+        if (standby != null || stream.spec().transcode() != null || owner.settings().retryAttempts() == 0) {
+            return;
+        }
+        owner.recovery().nextFailoverUrl(stream.recoverySubject()).ifPresent(next -> {
+            var spec = stream.spec();
+            URI uri = URI.create(next);
+            UpstreamConnection s = new UpstreamConnection(uri, 0, this);
+            s.early = new java.io.ByteArrayOutputStream();
+            HttpFeed http = new HttpFeed(new FlowControlledConsumer(s, uri));
+            s.feed(http);
+            standby = s;
+            standbyFinalUri = null;
+            LOG.fine(() -> "standby connecting stream=" + stream.id() + " url=" + uri);
+            http.started(owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()),
+                    http.consumer));
+        });
+    }
+
+    /** The failover went to the standby's source: it becomes current, and what it sent goes to players now. */
+    private void promoteStandby() {
+        UpstreamConnection s = standby;
+        URI finalUri = standbyFinalUri;
+        standby = null;
+        current = s; // the same exchange carries on as the current connection
+        s.start = ring.head();
+        s.dataArrived(System.nanoTime());
+        state = State.CONNECTING;
+        judgeOnFirstData(s);
+        byte[] early = s.early.toByteArray();
+        s.early = null;
+        LOG.info(() -> "standby promoted stream=" + stream.id() + " early_bytes=" + early.length);
+        if (finalUri != null) {
+            owner.clock().execute(() -> owner.recovery().responded(stream.recoverySubject(), s.uri, finalUri));
+        }
+        if (early.length > 0) {
+            try {
+                data(s, ByteBuffer.wrap(early)); // under the relay's lock: nothing newer can overtake these
+            } catch (UpstreamFailureException e) {
+                owner.clock().execute(() -> failed(s, e.failure()));
+                return;
+            }
+        }
+        s.feed().resume();
+    }
+
+    /** Sets {@code c}'s first-data deadline and checks it then, not at the next tick of the relay clock. */
+    private void judgeOnFirstData(UpstreamConnection c) {
+        long deadline = owner.settings().firstDataDeadline().toNanos();
+        c.firstDataDeadlineNanos = System.nanoTime() + deadline;
+        owner.clock().schedule(() -> tick(System.nanoTime()), deadline + 1_000_000, TimeUnit.NANOSECONDS);
+    }
+
+    private void dropStandby() {
+        UpstreamConnection s = standby;
+        standby = null;
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    /** A standby's own failure or end: not the stream's; the episode tries that source itself when it gets there. */
+    private synchronized boolean droppedStandby(UpstreamConnection c) {
+        if (c != standby) {
+            return false;
+        }
+        dropStandby();
+        return true;
     }
 
     private void dropConnection() {
@@ -400,12 +503,22 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
 
     @Override
     public void responded(UpstreamConnection c, URI finalUri) {
+        synchronized (this) {
+            if (c == standby) {
+                standbyFinalUri = finalUri; // its sticky lock is taken when it becomes current
+                return;
+            }
+        }
         owner.recovery().responded(stream.recoverySubject(), c.uri, finalUri);
     }
 
     /** Room in the ring behind the slowest player that still holds the upstream back. */
     @Override
     public synchronized long capacity(UpstreamConnection c) {
+        if (c == standby) {
+            // A standby reads on into its own bounded buffer: a paused connection would die of the read timeout.
+            return Math.max(0, STANDBY_MAX_BYTES - c.early.size());
+        }
         if (c != current || ring == null) {
             return 0;
         }
@@ -428,6 +541,20 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         String type;
         TsHealth.Verdict verdict;
         synchronized (this) {
+            if (c == standby) {
+                byte[] b = new byte[src.remaining()];
+                src.get(b);
+                int over = c.early.size() + b.length - STANDBY_MAX_BYTES;
+                if (over > 0) {
+                    // Full (HttpCore delivers a little beyond the window): the oldest whole packets make room.
+                    byte[] kept = c.early.toByteArray();
+                    int drop = Math.min(kept.length, (over + TsRing.PACKET - 1) / TsRing.PACKET * TsRing.PACKET);
+                    c.early.reset();
+                    c.early.write(kept, drop, kept.length - drop);
+                }
+                c.early.write(b, 0, b.length); // kept in order for players, should it become current
+                return;
+            }
             if (c != current) {
                 src.position(src.limit()); // a cancelled exchange's last bytes
                 return;
@@ -436,6 +563,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
                 MediaSniffer.requireTransportStream(src);
                 c.sawData = true;
                 state = State.STREAMING;
+                dropStandby(); // a retry that works needs no second upstream
                 long waited = recovery.recovered(System.nanoTime()); // a success ends the recovery episode
                 if (waited >= 0) {
                     owner.measured(Measured.Kind.STALL, waited);
@@ -466,6 +594,9 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
 
     @Override
     public void ended(UpstreamConnection c) {
+        if (droppedStandby(c)) {
+            return;
+        }
         if (!c.sawData) {
             failed(c, UpstreamFailure.notMedia("empty body"));
             return;
@@ -488,6 +619,9 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
 
     @Override
     public void failed(UpstreamConnection c, UpstreamFailure f) {
+        if (droppedStandby(c)) {
+            return;
+        }
         if (f.kind() == UpstreamFailure.Kind.HLS_PLAYLIST) {
             onPlaylistInsteadOfTs(c);
             return;
@@ -509,7 +643,15 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             if (c.sawData) {
                 recovery.stalled(System.nanoTime());
             }
-            ep = recovery.episodeFor(f, () -> owner.recovery().newEpisode(stream.sources()));
+            boolean fresh = !recovery.inEpisode();
+            // After a stall its players have waited a chunk timeout already: retries must be quick.
+            boolean afterStall = f.kind() == UpstreamFailure.Kind.STALL && c.sawData;
+            ep = recovery.episodeFor(f, () -> afterStall
+                    ? owner.recovery().newEpisodeAfterStall(stream.sources())
+                    : owner.recovery().newEpisode(stream.sources()));
+            if (fresh && ep != null) {
+                connectStandby();
+            }
         }
         if (ep == null) {
             LOG.info(() -> "transcoder refused stream=" + stream.id() + ": " + f.message());
@@ -530,6 +672,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             if (taps.isEmpty()) {
                 state = State.IDLE;
                 recovery.end();
+                dropStandby();
                 return;
             }
             if (go) {
@@ -550,6 +693,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             }
             state = State.IDLE;
             recovery.end();
+            dropStandby();
             end = ring == null ? -1 : ring.head();
             for (ClientTap t : taps) {
                 if (!t.isStarted()) {

@@ -29,6 +29,11 @@ final class RelayRecovery {
         return episode;
     }
 
+    /** Is an episode in progress? (Connections made meanwhile are judged on their first data.) */
+    boolean inEpisode() {
+        return episode != null;
+    }
+
     /** Still the episode the relay is in? (A manual failover, a release or a close ends it meanwhile.) */
     boolean isCurrent(RecoveryEpisode ep) {
         return ep != null && episode == ep;

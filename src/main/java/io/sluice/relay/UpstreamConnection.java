@@ -30,8 +30,12 @@ final class UpstreamConnection implements BodySink {
     }
 
     final URI uri;
-    /** The ring offset of this connection's first byte (a packet start). */
-    final long start;
+    /** The ring offset of this connection's first byte (a packet start); set again when a standby is promoted. */
+    volatile long start;
+    /** Set while recovering: no first data by then is a failure of this connection (0: none). */
+    volatile long firstDataDeadlineNanos;
+    /** A standby's bytes before it became current (guarded by the relay's lock); null otherwise. */
+    java.io.ByteArrayOutputStream early;
     final PacketAssembler assembler = new PacketAssembler();
     private final Listener listener;
     /** Set before the feed can call back. */

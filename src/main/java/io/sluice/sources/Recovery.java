@@ -72,6 +72,17 @@ public class Recovery {
         return new RecoveryEpisode(RetryPolicy.of(settings), System.nanoTime());
     }
 
+    /** An episode that starts with a live source's stall: its retries fit in {@code LIVE_STALL_RECOVERY_SECONDS}. */
+    public RecoveryEpisode newEpisodeAfterStall(SourceState sources) {
+        sources.startEpisode();
+        return new RecoveryEpisode(RetryPolicy.afterStall(settings), System.nanoTime());
+    }
+
+    /** Where an automatic failover of {@code s} would go now, to connect it ahead (none with a resolver). */
+    public Optional<String> nextFailoverUrl(Subject s) {
+        return s.sources().nextFailoverUrl(invalid::isInvalid);
+    }
+
     /**
      * Handles one failure of {@code subject}'s current URL. Completes with true when the next attempt may start
      * (against {@code sources.requestUrl()}), false when the stream has failed for good.

@@ -47,7 +47,8 @@ public final class RecoveryEpisode {
         if (!entryTriedAfterRevert && retriesOfCurrent < policy.attempts()) {
             Duration next = policy.delayBefore(retriesOfCurrent + 1);
             boolean inTime = policy.totalTimeout().isZero()
-                    || nowNanos - startNanos + next.toNanos() <= policy.totalTimeout().toNanos();
+                    || nowNanos - startNanos + next.toNanos() + policy.attemptCost().toNanos()
+                    <= policy.totalTimeout().toNanos();
             if (inTime) {
                 retriesOfCurrent++;
                 return new Retry(next, retriesOfCurrent);

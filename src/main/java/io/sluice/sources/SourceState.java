@@ -112,6 +112,35 @@ public final class SourceState {
         return Optional.ofNullable(old);
     }
 
+    /**
+     * A stream registered again while it plays carries on where it is: on the same source when the new list has
+     * it (else the primary), locked to the same backend while sticky sessions stay on, counters kept.
+     */
+    public void continueFrom(SourceState old) {
+        String entry;
+        String lock;
+        Instant lockTime;
+        int attempts;
+        Instant lastFailover;
+        synchronized (old) {
+            entry = old.entryUrl();
+            lock = old.lockedUrl;
+            lockTime = old.lockedAt;
+            attempts = old.failoverAttempts;
+            lastFailover = old.lastFailoverTime;
+        }
+        synchronized (this) {
+            int at = sources.indexOf(entry);
+            index = Math.max(0, at);
+            if (sticky && lock != null && at >= 0) {
+                lockedUrl = lock;
+                lockedAt = lockTime;
+            }
+            failoverAttempts = attempts;
+            lastFailoverTime = lastFailover;
+        }
+    }
+
     public synchronized void startEpisode() {
         walked = 0;
     }
@@ -127,6 +156,20 @@ public final class SourceState {
             }
         }
         return false;
+    }
+
+    /** The source an automatic failover would move to now, without moving (none with a resolver). */
+    public synchronized Optional<String> nextFailoverUrl(Predicate<String> invalid) {
+        if (hasResolver) {
+            return Optional.empty();
+        }
+        for (int k = 1; k < sources.size() - walked; k++) {
+            String candidate = sources.get((index + k) % sources.size());
+            if (!invalid.test(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

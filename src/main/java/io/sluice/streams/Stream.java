@@ -77,6 +77,33 @@ public final class Stream {
         this.sources = sourcesOf(newSpec);
     }
 
+    /**
+     * Registered again while players are attached: what is read at each upstream request (sources, sticky
+     * sessions, resolver, headers, user agent, metadata, strictness, silence detection) applies at once, from the current source
+     * on; what shapes the running relay (kind, shared upstream, transcoding) is kept. Returns the kept names.
+     */
+    List<String> replaceSpecWhilePlaying(StreamSpec newSpec) {
+        StreamSpec old = spec;
+        List<String> kept = new java.util.ArrayList<>();
+        if (newSpec.kind() != old.kind()) {
+            kept.add("stream_type");
+        }
+        if (newSpec.sharedUpstream() != old.sharedUpstream()) {
+            kept.add("shared_upstream");
+        }
+        if (!java.util.Objects.equals(newSpec.transcode(), old.transcode())) {
+            kept.add("transcode");
+        }
+        StreamSpec applied = new StreamSpec(newSpec.url(), newSpec.failoverUrls(), newSpec.failoverResolverUrl(),
+                newSpec.userAgent(), newSpec.headers(), newSpec.metadata(), newSpec.useStickySession(),
+                old.sharedUpstream(), newSpec.strictLiveTs(), old.kind(), old.transcode(), newSpec.silence());
+        SourceState fresh = sourcesOf(applied);
+        fresh.continueFrom(sources);
+        this.spec = applied;
+        this.sources = fresh;
+        return kept;
+    }
+
     /** What the upstream turned out to serve wins over what its URL suggested (SPEC 5). */
     public void correctKind(StreamKind kind) {
         this.spec = spec.withKind(kind);

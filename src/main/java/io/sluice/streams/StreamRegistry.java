@@ -57,14 +57,24 @@ public class StreamRegistry implements StoreReplica {
 
     /** Registers or updates; throws {@link StoreUnavailableException} (and changes nothing new) when the store cannot keep it. */
     public Stream register(StreamSpec spec) {
+        return registerSaying(spec).stream();
+    }
+
+    /** A registration's stream and what happened, in words for the one who registered it. */
+    public record Registration(Stream stream, boolean created, String message) {
+    }
+
+    /** As {@link #register}, and says whether the stream was created or updated, and what a running one kept. */
+    public Registration registerSaying(StreamSpec spec) {
         boolean[] created = {false};
+        String[] message = {"Stream created successfully"};
         Stream stream = streams.compute(spec.id(), (id, old) -> {
             if (old == null) {
                 created[0] = true;
                 return new Stream(spec, Instant.now(), bytesServed);
             }
             old.writing();
-            update(old, spec);
+            message[0] = update(old, spec);
             return old;
         });
         try {
@@ -81,7 +91,7 @@ public class StreamRegistry implements StoreReplica {
         if (stream.beginPeriod()) {
             started(stream, "registered");
         }
-        return stream;
+        return new Registration(stream, created[0], message[0]);
     }
 
     private void keep(Stream stream) {
@@ -93,13 +103,22 @@ public class StreamRegistry implements StoreReplica {
         return Documents.write(new StoredStream(stream.spec(), stream.createdAt()));
     }
 
-    /** A running stream keeps its sources for its players; only its labels change. */
-    private static void update(Stream old, StreamSpec spec) {
-        if (old.clientCount() > 0) {
-            old.replaceMetadata(spec.metadata());
-        } else {
+    /**
+     * An idle stream takes the new registration whole. A playing one takes it without dropping its players:
+     * sources, sticky sessions, resolver, headers apply from the current source on; what would need a new relay
+     * is kept, and the answer says so.
+     */
+    private static String update(Stream old, StreamSpec spec) {
+        int players = old.clientCount();
+        if (players == 0) {
             old.replaceSpec(spec);
+            return "Stream updated";
         }
+        java.util.List<String> kept = old.replaceSpecWhilePlaying(spec);
+        String applied = "Stream updated; its " + players + " player(s) stay connected and the new settings apply "
+                + "from its next upstream request";
+        return kept.isEmpty() ? applied : applied + "; kept while players are attached (they shape the running relay): "
+                + String.join(", ", kept);
     }
 
     void started(Stream stream, String reason) {

@@ -49,14 +49,16 @@ public class StreamsResource {
     @JsonBody(StreamRegistration.class)
     public StreamCreated create(InputStream body, @Context HttpServletRequest request) {
         StreamSpec spec = new StreamRequestParser(settings).parse(JsonBodies.read(body));
-        Stream stream = registry.register(spec);
+        StreamRegistry.Registration registration = registry.registerSaying(spec);
+        Stream stream = registration.stream();
         StreamSpec current = stream.spec();
         String base = PlayerUrls.base(settings, request);
         String endpoint = PlayerUrls.streamPath(stream);
         // m3u-proxy gives both URLs for every stream (the same one for a direct stream); strings, never null.
         return new StreamCreated(stream.id(), current.url(), current.failoverUrls(), current.userAgent(),
                 current.kind().apiName(), endpoint, base + endpoint, base + endpoint,
-                "Stream created successfully (" + current.kind().apiName() + ")",
+                registration.created() ? "Stream created successfully (" + current.kind().apiName() + ")"
+                        : registration.message(),
                 spec.metadata().isEmpty() ? null : current.metadata(), current.silence());
     }
 

@@ -118,6 +118,11 @@ public record UpstreamFailure(Kind kind, int statusCode, String message) {
         return new UpstreamFailure(Kind.STALL, 0, "Upstream sent no data for " + seconds + " s");
     }
 
+    /** A connection made while recovering brought no data in time: the source is still silent. */
+    public static UpstreamFailure noFirstData(long millis) {
+        return new UpstreamFailure(Kind.STALL, 0, "Upstream sent no data within " + millis + " ms of the request");
+    }
+
     public static UpstreamFailure classify(Throwable t) {
         if (t instanceof UpstreamFailureException u) {
             return u.failure();

@@ -38,6 +38,8 @@ abstract class SluiceIT {
             Map.entry("DEFAULT_CONNECTION_TIMEOUT", "2"),
             Map.entry("DEFAULT_READ_TIMEOUT", "2"),
             Map.entry("LIVE_CHUNK_TIMEOUT_SECONDS", "2"),
+            Map.entry("LIVE_FIRST_DATA_TIMEOUT_SECONDS", "3"),
+            Map.entry("LIVE_STALL_RECOVERY_SECONDS", "5"),
             Map.entry("STREAM_TIMEOUT", "2"),
             Map.entry("RELAY_BUFFER_BYTES", "1048576"),
             Map.entry("SLOW_CLIENT_GRACE", "0.5"),

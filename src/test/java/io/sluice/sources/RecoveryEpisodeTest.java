@@ -31,6 +31,23 @@ class RecoveryEpisodeTest {
     }
 
     @Test
+    void afterAStallOnDefaultsOneQuickRetryFitsThenTheFailover() {
+        io.sluice.config.Settings defaults = io.sluice.config.Settings.from(name -> null);
+        RetryPolicy p = RetryPolicy.afterStall(defaults);
+        assertEquals(Duration.ofSeconds(5), p.totalTimeout());
+        assertEquals(Duration.ofSeconds(3), p.attemptCost());
+        RecoveryEpisode e = new RecoveryEpisode(p, 0);
+        // The stall was noticed at 0: a retry after 1 s, judged on its first data within 3 s, fits in 5 s.
+        assertInstanceOf(RecoveryEpisode.Retry.class, e.onFailure(0, false, true));
+        // It failed at 4.2 s: another would end at 8.2 s, so the failover comes now (the order is kept).
+        assertInstanceOf(RecoveryEpisode.Failover.class, e.onFailure(4_200_000_000L, false, true));
+        // The first-data deadline is never longer than the chunk timeout itself.
+        io.sluice.config.Settings quick = io.sluice.config.Settings.from(
+                name -> name.equals("LIVE_CHUNK_TIMEOUT_SECONDS") ? "1" : null);
+        assertEquals(Duration.ofSeconds(1), RetryPolicy.afterStall(quick).attemptCost());
+    }
+
+    @Test
     void backoffMultipliesByOneAndAHalf() {
         RecoveryEpisode e = new RecoveryEpisode(policy(4, 1.0, true, 0, 0), 0);
         long[] expectedMillis = {1000, 1500, 2250, 3375};

@@ -19,6 +19,8 @@ public final class Player implements AutoCloseable {
     private volatile boolean paused;
     private volatile boolean closed;
     private volatile int status = -1;
+    /** The longest time between two reads that brought bytes, once bytes started: what a viewer sees frozen. */
+    private volatile long longestGapNanos;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Thread thread;
 
@@ -47,8 +49,10 @@ public final class Player implements AutoCloseable {
             status = conn.getResponseCode();
             InputStream in = status < 400 ? conn.getInputStream() : conn.getErrorStream();
             byte[] buf = new byte[16384];
+            long lastBytesNanos = 0;
             while (!closed) {
                 if (paused) {
+                    lastBytesNanos = 0; // a pause of our own is not a gap in the stream
                     synchronized (this) {
                         while (paused && !closed) {
                             wait(50);
@@ -60,6 +64,11 @@ public final class Player implements AutoCloseable {
                 if (n < 0) {
                     break;
                 }
+                long now = System.nanoTime();
+                if (lastBytesNanos != 0 && !paused) {
+                    longestGapNanos = Math.max(longestGapNanos, now - lastBytesNanos);
+                }
+                lastBytesNanos = now;
                 int keep = Math.min(n, capture.length - captured);
                 if (keep > 0) {
                     System.arraycopy(buf, 0, capture, captured, keep);
@@ -81,6 +90,11 @@ public final class Player implements AutoCloseable {
 
     public long total() {
         return total;
+    }
+
+    /** The longest silence between bytes so far, in milliseconds (0 before the second read). */
+    public long longestGapMillis() {
+        return longestGapNanos / 1_000_000;
     }
 
     public int captured() {
