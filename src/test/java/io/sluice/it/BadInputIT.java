@@ -144,6 +144,12 @@ class BadInputIT extends SluiceIT {
                 new Case("transcode: no url", "POST", "/transcode", "{}", 422),
                 new Case("transcode: unknown profile", "POST", "/transcode", "{" + ok + ",\"profile\":\"no-such\"}", 0),
                 new Case("transcode: nested", "POST", "/transcode", DEEP, 400),
+                // broadcasts
+                new Case("broadcast: not JSON", "POST", "/broadcast/net1/start", "{oops", 400),
+                new Case("broadcast: nested", "POST", "/broadcast/net1/start", DEEP, 400),
+                new Case("broadcast: empty object", "POST", "/broadcast/net1/start", "{}", 0),
+                new Case("broadcast: stop unknown", "POST", "/broadcast/nope/stop", "", 0),
+                new Case("broadcast: status unknown", "GET", "/broadcast/nope/status", null, 0),
                 // sources, events, ops
                 new Case("sources/invalid: POST", "POST", "/sources/invalid", "{}", 405),
                 new Case("events/tickets: GET", "GET", "/events/tickets", null, 405),
