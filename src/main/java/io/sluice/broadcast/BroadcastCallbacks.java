@@ -42,14 +42,14 @@ public class BroadcastCallbacks {
 
     private void attempt(URI url, String json, int n) {
         upstream.postJson(url, json, HEADERS, TIMEOUT).whenComplete((r, error) -> {
-            boolean ok = error == null && r.getCode() >= 200 && r.getCode() < 300;
+            boolean ok = error == null && r.status() >= 200 && r.status() < 300;
             if (ok) {
                 return;
             }
-            String why = error != null ? error.getClass().getSimpleName() : "HTTP " + r.getCode();
+            String why = error != null ? error.getClass().getSimpleName() : "HTTP " + r.status();
             // The host only: a callback URL may carry a token in its query.
             LOG.warning(() -> "broadcast callback to " + url.getHost() + " failed (" + why + "), attempt " + n);
-            boolean retryable = error != null || r.getCode() >= 500 || r.getCode() == 408 || r.getCode() == 429;
+            boolean retryable = error != null || r.status() >= 500 || r.status() == 408 || r.status() == 429;
             if (retryable && n < ATTEMPTS && !timer.isShutdown()) {
                 timer.schedule(() -> attempt(url, json, n + 1), firstRetryMillis << (n - 1), TimeUnit.MILLISECONDS);
             }

@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code GET /sse/events}: Server-Sent Events for the console. Management data, so it needs the token, taken
- * from {@code api_token} too because a browser's EventSource cannot send headers. Non-blocking writes; each
+ * {@code GET /sse/events}: Server-Sent Events for the console. Management data, so it needs the token (header,
+ * or {@code api_token} for m3u-proxy clients) or a single-use {@code ticket} from {@link FeedTicketsResource}: a
+ * browser's EventSource cannot send headers, and a token in a URL ends up in access logs. Non-blocking writes; each
  * subscriber keeps at most {@value #MAX_QUEUED} frames and drops the oldest beyond that.
  */
 @WebServlet(urlPatterns = "/sse/events", asyncSupported = true)
@@ -34,6 +35,8 @@ public class EventFeedServlet extends HttpServlet {
     EventFeed feed;
     @Inject
     Settings settings;
+    @Inject
+    FeedTickets tickets;
 
     private ScheduledExecutorService keepAlive;
 
@@ -50,7 +53,13 @@ public class EventFeedServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (settings.apiToken().isPresent()) {
+        String ticket = req.getParameter("ticket");
+        if (settings.apiToken().isPresent() && ticket != null) {
+            if (!tickets.redeem(ticket)) {
+                ServletProblems.send(resp, 403, "Invalid, expired or used ticket: ask POST /events/tickets again");
+                return;
+            }
+        } else if (settings.apiToken().isPresent()) {
             String presented = req.getHeader("X-API-Token");
             if (presented == null || presented.isEmpty()) {
                 presented = req.getParameter("api_token");

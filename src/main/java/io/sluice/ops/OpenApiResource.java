@@ -134,6 +134,9 @@ public class OpenApiResource {
             if (Collection.class.isAssignableFrom(raw)) {
                 return JSON.createObjectBuilder().add("type", "array").add("items", schema(args[0], schemas));
             }
+            if (java.util.concurrent.CompletionStage.class.isAssignableFrom(raw)) {
+                return schema(args[0], schemas); // an asynchronous answer is documented as what it completes with
+            }
             if (Map.class.isAssignableFrom(raw)) {
                 return JSON.createObjectBuilder().add("type", "object")
                         .add("additionalProperties", schema(args[1], schemas));

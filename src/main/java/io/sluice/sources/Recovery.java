@@ -108,14 +108,21 @@ public class Recovery {
         }
         if (d instanceof RecoveryEpisode.Failover fo) {
             if (s.resolverUrl() != null) {
-                return resolver.nextUrl(s.resolverUrl(), failedUrl, s.metadata(), s.sources().failoverIndex(),
-                        f.statusCode(), f.reason()).thenApply(next -> {
-                    if (next.isEmpty()) {
+                return delay(resolverPace(fo.attempt())).thenCompose(ignored -> {
+                    if (s.clientCount().getAsInt() == 0) {
+                        // Nobody is left to watch: asking for yet another source would only make traffic.
                         failed(s, failedUrl, f);
-                        return false;
+                        return CompletableFuture.completedFuture(false);
                     }
-                    announce(s, s.sources().resolvedTo(next.get()), f.reason(), false);
-                    return true;
+                    return resolver.nextUrl(s.resolverUrl(), failedUrl, s.metadata(), s.sources().failoverIndex(),
+                            f.statusCode(), f.reason()).thenApply(next -> {
+                        if (next.isEmpty()) {
+                            failed(s, failedUrl, f);
+                            return false;
+                        }
+                        announce(s, s.sources().resolvedTo(next.get()), f.reason(), false);
+                        return true;
+                    });
                 });
             }
             Optional<SourceState.Move> move = s.sources().failover(invalid::isInvalid);
@@ -164,7 +171,22 @@ public class Recovery {
                 Instant.now()));
     }
 
+    /**
+     * The wait before the resolver is asked for the {@code attempt}-th source of an episode: the first at once,
+     * then 0.5 s doubling to at most 2 s. A resolver naming only failing URLs is then asked ten times (the
+     * episode's bound) in about 16 s, not thousands of times a minute.
+     */
+    static Duration resolverPace(int attempt) {
+        if (attempt <= 1) {
+            return Duration.ZERO;
+        }
+        return Duration.ofMillis(Math.min(2000L, 500L << Math.min(attempt - 2, 4)));
+    }
+
     private CompletableFuture<Boolean> delay(Duration d) {
+        if (d.isZero()) {
+            return CompletableFuture.completedFuture(true);
+        }
         CompletableFuture<Boolean> later = new CompletableFuture<>();
         timer.schedule(() -> later.complete(true), d.toNanos(), TimeUnit.NANOSECONDS);
         return later;

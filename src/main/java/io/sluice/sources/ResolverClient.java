@@ -43,12 +43,13 @@ public class ResolverClient {
                 .build();
         return upstream.postJson(URI.create(resolverUrl), body.toString(), settings.resolverTimeout())
                 .handle((r, error) -> {
-                    if (error != null || r.getCode() < 200 || r.getCode() > 299) {
-                        LOG.info(() -> "resolver gave no next source: "
-                                + (error != null ? error.getClass().getSimpleName() : "HTTP " + r.getCode()));
+                    if (error != null || r.status() < 200 || r.status() > 299 || r.truncated()) {
+                        LOG.info(() -> "resolver gave no next source: " + (error != null
+                                ? error.getClass().getSimpleName()
+                                : r.truncated() ? "answer too large" : "HTTP " + r.status()));
                         return Optional.<String>empty();
                     }
-                    return parse(r.getBodyText());
+                    return parse(r.bodyText());
                 });
     }
 

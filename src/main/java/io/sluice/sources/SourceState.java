@@ -12,7 +12,16 @@ import java.util.function.Predicate;
  * resolver named), the current one, and a sticky lock onto the backend a load balancer redirected to.
  */
 public final class SourceState {
+    /**
+     * Sources a resolver may name in one recovery episode. A resolver that keeps naming failing URLs would
+     * otherwise be walked for ever (8,000 failovers in six minutes, each an event and webhook deliveries).
+     */
+    static final int MAX_RESOLVED_PER_EPISODE = 10;
+    /** Resolved URLs remembered beyond the registered ones; the oldest is forgotten past this. */
+    static final int MAX_RESOLVED_KEPT = 16;
+
     private final List<String> sources = new ArrayList<>();
+    private final int registered;
     private final boolean sticky;
     private final boolean hasResolver;
     private int index;
@@ -26,6 +35,7 @@ public final class SourceState {
     public SourceState(String primary, List<String> failovers, boolean sticky, boolean hasResolver) {
         sources.add(primary);
         sources.addAll(failovers);
+        registered = sources.size();
         this.sticky = sticky;
         this.hasResolver = hasResolver;
     }
@@ -148,7 +158,7 @@ public final class SourceState {
     /** True when an automatic failover may still find a source in this episode. */
     public synchronized boolean sourcesLeft(Predicate<String> invalid) {
         if (hasResolver) {
-            return true;
+            return walked < MAX_RESOLVED_PER_EPISODE;
         }
         for (int k = 1; k < sources.size() - walked; k++) {
             if (!invalid.test(sources.get((index + k) % sources.size()))) {
@@ -195,8 +205,20 @@ public final class SourceState {
         return Optional.of(moveTo(index + 1));
     }
 
-    /** A resolver named the next source. */
+    /** A resolver named the next source: one step of this episode's walk. */
     public synchronized Move resolvedTo(String url) {
+        walked++;
+        int known = sources.indexOf(url);
+        if (known >= 0) {
+            return moveTo(known);
+        }
+        if (sources.size() - registered >= MAX_RESOLVED_KEPT) {
+            int oldest = index == registered ? registered + 1 : registered; // never the current one
+            sources.remove(oldest);
+            if (index > oldest) {
+                index--;
+            }
+        }
         sources.add(url);
         return moveTo(sources.size() - 1);
     }

@@ -15,10 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
-import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
-import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -126,13 +124,13 @@ public class UpstreamClient {
                 || status == org.apache.hc.core5.reactor.IOReactorStatus.INACTIVE;
     }
 
-    /** A small JSON request and its answer (the resolver callback); the body is bounded by the caller's use. */
-    public CompletableFuture<SimpleHttpResponse> postJson(URI uri, String json, Duration timeout) {
+    /** A small JSON request and its answer (the resolver callback); at most 64 KiB of the answer is read. */
+    public CompletableFuture<SmallReply> postJson(URI uri, String json, Duration timeout) {
         return postJson(uri, json, Map.of(), timeout);
     }
 
     /** Same, with extra headers (a webhook's own, its signature). */
-    public CompletableFuture<SimpleHttpResponse> postJson(URI uri, String json, Map<String, String> headers,
+    public CompletableFuture<SmallReply> postJson(URI uri, String json, Map<String, String> headers,
                                                           Duration timeout) {
         SimpleRequestBuilder b = SimpleRequestBuilder.post(uri)
                 .setBody(json, ContentType.APPLICATION_JSON)
@@ -146,11 +144,11 @@ public class UpstreamClient {
         Timeout t = Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS);
         request.setConfig(RequestConfig.custom().setConnectTimeout(t).setResponseTimeout(t)
                 .setConnectionRequestTimeout(t).setRedirectsEnabled(false).build());
-        CompletableFuture<SimpleHttpResponse> result = new CompletableFuture<>();
-        Future<SimpleHttpResponse> exchange = client.execute(SimpleRequestProducer.create(request),
-                SimpleResponseConsumer.create(), new FutureCallback<>() {
+        CompletableFuture<SmallReply> result = new CompletableFuture<>();
+        Future<SmallReply> exchange = client.execute(SimpleRequestProducer.create(request),
+                new SmallReplyConsumer(), new FutureCallback<>() {
                     @Override
-                    public void completed(SimpleHttpResponse r) {
+                    public void completed(SmallReply r) {
                         result.complete(r);
                     }
 

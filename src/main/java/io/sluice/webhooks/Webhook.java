@@ -107,7 +107,7 @@ final class Webhook {
             headers.put("X-Sluice-Signature", "sha256=" + hmac(spec.secret(), body));
         }
         return owner.client().postJson(uri, body, headers, spec.timeout())
-                .thenApply(r -> r.getCode() >= 200 && r.getCode() < 400);
+                .thenApply(r -> r.status() >= 200 && r.status() < 400);
     }
 
     /** base × 2^attempt, ±25% so that many webhooks retrying do not move in lockstep. */

@@ -17,9 +17,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-/** m3u-proxy's webhook API (SPEC 10): register, list with delivery figures, remove, test. */
+/** m3u-proxy's webhook API (SPEC 10): register, list with delivery figures, remove ({@link WebhookTestResource} tests). */
 @Path("webhooks")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -89,23 +88,5 @@ public class WebhooksResource {
             throw ApiException.badInput("webhook_url must be a string");
         }
         return ((JsonString) url).getString();
-    }
-
-    @POST
-    @Path("test")
-    public TestResult test(@QueryParam("webhook_url") String url) {
-        if (url == null || url.isBlank()) {
-            throw ApiException.badInput("webhook_url is required");
-        }
-        var sent = dispatcher.test(url).orElseThrow(() -> ApiException.notFound("Webhook not found"));
-        try {
-            boolean ok = sent.get(130, TimeUnit.SECONDS);
-            return new TestResult(ok, ok ? "Test webhook delivered" : "Webhook answered with an error status", url);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return new TestResult(false, "Webhook unreachable or too slow", url);
-        }
     }
 }

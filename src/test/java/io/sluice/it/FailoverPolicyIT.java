@@ -76,6 +76,33 @@ class FailoverPolicyIT extends SluiceIT {
         assertTrue((System.nanoTime() - t0) / 1e9 < 5);
     }
 
+    /** Issue 13.4: a resolver naming only failing URLs is asked a bounded number of times, at a pace. */
+    @Test
+    void aResolverNamingOnlyFailingUrlsIsWalkedBoundedAndPaced() {
+        upstream.routePrefix("/live/dead-", TestUpstream.status(503));
+        List<Long> calls = new CopyOnWriteArrayList<>();
+        upstream.route("/endless-resolver", ex -> {
+            ex.readBody();
+            calls.add(System.nanoTime());
+            ex.respond(200, "application/json", ("{\"next_url\":\"" + upstream.url("/live/dead-" + calls.size()
+                    + ".ts") + "\"}").getBytes(StandardCharsets.UTF_8));
+        });
+        String id = api.register(upstream.url("/live/dead-0.ts"), "\"failover_resolver_url\":\""
+                + upstream.url("/endless-resolver") + "\"");
+        try (Player p = Player.play(playerUrl(id), 1024)) {
+            Await.until("the player is answered once the walk ends", Duration.ofSeconds(40), () -> p.status() > 0);
+            assertEquals(502, p.status());
+        }
+        long settled = Await.settled("no more resolver calls", Duration.ofSeconds(20), Duration.ofSeconds(3),
+                calls::size);
+        assertEquals(10, settled, "one episode's bound of resolved sources");
+        // The first at once, then at least half a second apart.
+        for (int i = 2; i < calls.size(); i++) {
+            assertTrue(calls.get(i) - calls.get(i - 1) >= 400_000_000L, "call " + i + " came too soon");
+        }
+        assertEquals(10, api.get("/events?type=failover_triggered&stream_id=" + id).json().getInt("total"));
+    }
+
     @Test
     void aSourceAnswering403IsSkippedListedAndClearable() {
         upstream.route("/live/forbidden.ts", TestUpstream.status(403));

@@ -55,4 +55,36 @@ class SourceStateTest {
         assertEquals(P, s.requestUrl());
         assertFalse(new SourceState(P, List.of(), false, false).lockTo(URI.create(P), URI.create(B1)), "sticky off");
     }
+
+    /** Issue 13.4: a resolver naming failing URLs is walked a bounded number of times per episode. */
+    @Test
+    void aResolverWalkEndsAfterItsBoundAndKeepsFewUrls() {
+        SourceState s = new SourceState(P, List.of(), false, true);
+        for (int episode = 0; episode < 5; episode++) {
+            s.startEpisode();
+            int steps = 0;
+            while (s.sourcesLeft(u -> false)) {
+                assertTrue(steps < 100, "the walk never ends");
+                String next = "http://r.tv/" + episode + "-" + steps++ + ".ts";
+                assertEquals(next, s.resolvedTo(next).newUrl());
+                assertEquals(next, s.requestUrl());
+            }
+            assertEquals(SourceState.MAX_RESOLVED_PER_EPISODE, steps);
+        }
+        // 50 URLs named over the episodes; only the newest few are remembered, the primary always.
+        s.startEpisode();
+        assertEquals("http://r.tv/4-9.ts", s.resolvedTo("http://r.tv/4-9.ts").oldUrl(), "a known URL is reused");
+        assertTrue(s.failoverIndex() < SourceState.MAX_RESOLVED_KEPT, "index " + s.failoverIndex());
+        assertEquals(P, s.resolvedTo(P).newUrl());
+        assertEquals(-1, s.failoverIndex());
+    }
+
+    @Test
+    void theResolverIsAskedAtOnceThenAtAPace() {
+        assertEquals(0, Recovery.resolverPace(1).toMillis());
+        assertEquals(500, Recovery.resolverPace(2).toMillis());
+        assertEquals(1000, Recovery.resolverPace(3).toMillis());
+        assertEquals(2000, Recovery.resolverPace(4).toMillis());
+        assertEquals(2000, Recovery.resolverPace(1000).toMillis());
+    }
 }

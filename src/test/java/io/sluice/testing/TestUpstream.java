@@ -519,6 +519,21 @@ public final class TestUpstream implements AutoCloseable {
         };
     }
 
+    /**
+     * Reads the request and answers {@code status} with a body of {@code bytes} zeros, written as fast as the
+     * peer takes them and never held in memory: a hostile webhook or resolver.
+     */
+    public static Handler hugeReply(int status, long bytes) {
+        return ex -> {
+            ex.readBody();
+            ex.head(status, "application/json", bytes);
+            byte[] chunk = new byte[64 * 1024];
+            for (long left = bytes; left > 0; left -= chunk.length) {
+                ex.body(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        };
+    }
+
     /** Accepts the request and never answers. */
     public static Handler stall() {
         return Exchange::stallUntilClosed;

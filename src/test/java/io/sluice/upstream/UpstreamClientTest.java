@@ -185,4 +185,31 @@ class UpstreamClientTest {
                     () -> upstream.openConnections("/live.ts") == 0);
         }
     }
+    @Test
+    void aHugeReplyToAJsonPostIsReadOnlyUpToTheLimit() throws Exception {
+        long huge = 400L * 1024 * 1024;
+        upstream.route("/hook", TestUpstream.hugeReply(200, huge));
+        SmallReply r = client.postJson(URI.create(upstream.url("/hook")), "{}", Duration.ofSeconds(30))
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.status());
+        assertTrue(r.truncated());
+        assertEquals(SmallReplyConsumer.LIMIT, r.body().length);
+        // The connection is dropped at the limit: the server could not push the 400 MB through.
+        Await.until("the reply's connection closed", Duration.ofSeconds(5),
+                () -> upstream.openConnections("/hook") == 0);
+        assertTrue(upstream.bytesSent("/hook") < 32L * 1024 * 1024, "sent " + upstream.bytesSent("/hook"));
+    }
+
+    @Test
+    void aSmallReplyIsReadWhole() throws Exception {
+        upstream.route("/resolve", ex -> {
+            ex.readBody();
+            ex.respond(200, "application/json", "{\"next_url\":\"http://a/b\"}".getBytes());
+        });
+        SmallReply r = client.postJson(URI.create(upstream.url("/resolve")), "{}", Duration.ofSeconds(5))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(200, r.status());
+        assertEquals("{\"next_url\":\"http://a/b\"}", r.bodyText());
+        assertTrue(!r.truncated());
+    }
 }
