@@ -289,11 +289,13 @@ public final class PassThrough extends AsyncPlayerResponse {
             current = null;
             queue.clear();
             buffered = 0;
+            // Under the lock every write holds (drain checks finished first): a write under way on another
+            // thread ends before the response completes, and none starts after it.
+            complete(async);
         }
         if (x != null) {
             x.cancel();
         }
-        complete(async);
         onFinish.run();
     }
 
