@@ -160,7 +160,7 @@ public class HlsServlet extends HttpServlet {
         });
         var fetch = main ? mainPlaylists.fetch(stream)
                 : followsSource ? variants.fetch(stream, target, place.get())
-                : playlists.fetch(stream.spec(), target);
+                : playlists.fetch(stream.spec(), stream.headerOrigins(), target);
         fetch.whenComplete((fetched, error) -> async.start(() -> {
             try {
                 if (error != null) {
@@ -200,7 +200,8 @@ public class HlsServlet extends HttpServlet {
         Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
         stream.servedSegment(client);
         // A segment's URL comes from a signed reference: it is fetched as named (retried by resume only).
-        delivery.serve(req, resp, stream.spec(), target.get(), "video/mp2t", PassThrough.Sources.FIXED,
+        delivery.serve(req, resp, stream.spec(), stream.headerOrigins(), target.get(), "video/mp2t",
+                PassThrough.Sources.FIXED,
                 n -> stream.served(client, n), () -> {
                 });
     }

@@ -92,7 +92,8 @@ public class StreamServlet extends HttpServlet {
 
     private void vod(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
         Stream.Attachment session = connect(stream, PlayerIdentity.of(req, stream.id()));
-        delivery.serve(req, resp, stream.spec(), URI.create(stream.sources().requestUrl()), "video/mp4",
+        delivery.serve(req, resp, stream.spec(), stream.headerOrigins(), URI.create(stream.sources().requestUrl()),
+                "video/mp4",
                 resilience(stream), n -> stream.served(session.client(), n), () -> disconnect(stream, session));
     }
 

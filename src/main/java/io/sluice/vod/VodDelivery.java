@@ -26,13 +26,14 @@ public class VodDelivery {
      * Starts the asynchronous pass-through of {@code target} for this request: the player's Range is
      * forwarded (when well formed), HEAD is answered from an upstream HEAD.
      */
-    public void serve(HttpServletRequest req, HttpServletResponse resp, StreamSpec spec, URI target,
+    public void serve(HttpServletRequest req, HttpServletResponse resp, StreamSpec spec,
+                      java.util.Set<String> headerOrigins, URI target,
                       String defaultContentType, PassThrough.Sources sources, LongConsumer served,
                       Runnable onFinish) throws IOException {
         boolean head = "HEAD".equals(req.getMethod());
         String range = ByteRange.acceptable(req.getHeader("Range"));
         UpstreamRequest request = new UpstreamRequest(target, spec.userAgent(), spec.headers(),
-                head ? "HEAD" : "GET", range);
+                head ? "HEAD" : "GET", range).withHeaderOrigins(headerOrigins);
         AsyncContext async = req.startAsync();
         // A long movie to a slow player legitimately takes hours; the player's disconnect ends it.
         async.setTimeout(0);
