@@ -7,10 +7,12 @@ import io.sluice.streams.Client;
 import io.sluice.transcode.HlsOutputs;
 import io.sluice.streams.PlayerUrls;
 import io.sluice.streams.Stream;
+import io.sluice.streams.StreamKind;
 import io.sluice.streams.StreamRegistry;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.vod.PassThrough;
 import io.sluice.vod.VodDelivery;
+import io.sluice.support.PlayerHeaders;
 import io.sluice.web.ServletProblems;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -56,6 +58,7 @@ public class HlsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        PlayerHeaders.apply(resp);
         String[] parts = req.getPathInfo() == null ? new String[0] : req.getPathInfo().split("/");
         if (parts.length != 3) {
             ServletProblems.send(resp, 404, "Not Found");
@@ -68,6 +71,12 @@ public class HlsServlet extends HttpServlet {
         }
         if (HlsOutputs.serves(stream.get())) {
             transcoded(req, resp, stream.get(), parts[2]);
+            return;
+        }
+        if (stream.get().spec().kind() != StreamKind.HLS) {
+            // A player's mistake (SPEC 4): nothing is fetched, so no source is blamed and nothing fails over.
+            ServletProblems.send(resp, 404, "Stream " + stream.get().id() + " is not HLS; play it at /stream/"
+                    + stream.get().id());
             return;
         }
         switch (parts[2]) {

@@ -11,6 +11,7 @@ import io.sluice.vod.VodDelivery;
 import io.sluice.sources.Recovery;
 import io.sluice.sources.RecoveryEpisode;
 import io.sluice.upstream.UpstreamFailure;
+import io.sluice.support.PlayerHeaders;
 import io.sluice.web.ServletProblems;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -46,6 +47,7 @@ public class StreamServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        PlayerHeaders.apply(resp);
         Optional<Stream> found = streamOf(req);
         if (found.isEmpty()) {
             ServletProblems.send(resp, 404, "Stream not found");
