@@ -50,7 +50,10 @@ public record Settings(
         int broadcastMaxConcurrent,
         int broadcastWindowMaxMb,
         Optional<String> broadcastDvrDir,
-        int broadcastDvrMaxMb) {
+        int broadcastDvrMaxMb,
+        int maxViewers,
+        int maxViewersPerIp,
+        Duration playerPauseLimit) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -115,7 +118,10 @@ public record Settings(
                 r.integer("BROADCAST_MAX_CONCURRENT", 4, 0, 1000),
                 r.integer("BROADCAST_WINDOW_MAX_MB", 64, 1, 4096),
                 r.optionalDirectory("BROADCAST_DVR_DIR"),
-                r.integer("BROADCAST_DVR_MAX_MB", 4096, 1, 1024 * 1024));
+                r.integer("BROADCAST_DVR_MAX_MB", 4096, 1, 1024 * 1024),
+                r.integer("MAX_VIEWERS", 1000, 0, 1_000_000),
+                r.integer("MAX_VIEWERS_PER_IP", 50, 0, 1_000_000),
+                r.seconds("PLAYER_PAUSE_LIMIT", 600, 1, 86_400));
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

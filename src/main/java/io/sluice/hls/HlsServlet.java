@@ -12,6 +12,7 @@ import io.sluice.streams.StreamRegistry;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.vod.PassThrough;
 import io.sluice.vod.VodDelivery;
+import io.sluice.support.PlayerAdmission;
 import io.sluice.support.PlayerHeaders;
 import io.sluice.web.ServletProblems;
 import jakarta.inject.Inject;
@@ -55,6 +56,8 @@ public class HlsServlet extends HttpServlet {
     Settings settings;
     @Inject
     HlsOutputs hlsOutputs;
+    @Inject
+    PlayerAdmission admission;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -206,13 +209,17 @@ public class HlsServlet extends HttpServlet {
             ServletProblems.send(resp, 403, "Invalid or expired segment reference");
             return;
         }
+        Optional<PlayerAdmission.Ticket> place = admission.admit(req.getRemoteAddr());
+        if (place.isEmpty()) {
+            admission.refuse(req, resp);
+            return;
+        }
         Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
         stream.servedSegment(client);
         // A segment's URL comes from a signed reference: it is fetched as named (retried by resume only).
         delivery.serve(req, resp, stream.spec(), stream.headerOrigins(), target.get(), "video/mp2t",
                 PassThrough.Sources.FIXED,
-                n -> stream.served(client, n), () -> {
-                });
+                n -> stream.served(client, n), () -> place.get().release());
     }
 
     /** A player that named itself keeps its name on the URLs it is handed. */

@@ -2,6 +2,7 @@ package io.sluice.vod;
 
 import io.sluice.config.Settings;
 import io.sluice.streams.StreamSpec;
+import io.sluice.support.ContainerConnection;
 import io.sluice.upstream.UpstreamClient;
 import io.sluice.upstream.UpstreamRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,8 @@ public class VodDelivery {
         AsyncContext async = req.startAsync();
         // A long movie to a slow player legitimately takes hours; the player's disconnect ends it.
         async.setTimeout(0);
+        // A paused player keeps its connection up to the pause limit; the upstream is parked meanwhile.
+        ContainerConnection.allowPausedWrites(resp, settings.playerPauseLimit());
         ServletOutputStream out = resp.getOutputStream();
         PassThrough pass = new PassThrough(async, resp, out, upstream, request,
                 new PassThrough.Options(head, settings.vodResumeAttempts(), defaultContentType), sources, served,
