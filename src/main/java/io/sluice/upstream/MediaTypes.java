@@ -28,6 +28,6 @@ public final class MediaTypes {
 
     /** The failure for such a body. */
     public static UpstreamFailure scriptable(String contentType) {
-        return UpstreamFailure.notMedia("a page or script (" + contentType + "), not media");
+        return UpstreamFailure.notMedia("an HTML/XML page or a script (" + contentType + "), not media");
     }
 }
