@@ -60,7 +60,11 @@ public record Settings(
         Duration silenceDuration,
         Duration silenceCheckInterval,
         int silenceFailoverThreshold,
-        Duration silenceGracePeriod) {
+        Duration silenceGracePeriod,
+
+        int maxViewers,
+        int maxViewersPerIp,
+        Duration playerPauseLimit) {
 
     public static final String BROWSER_USER_AGENT =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -135,7 +139,10 @@ public record Settings(
                 r.seconds("SILENCE_DURATION", 3, 0.1, 600),
                 r.seconds("SILENCE_CHECK_INTERVAL", 10, 0.5, 3600),
                 r.integer("SILENCE_FAILOVER_THRESHOLD", 3, 1, 1000),
-                r.seconds("SILENCE_MONITORING_GRACE_PERIOD", 15, 0, 3600));
+                r.seconds("SILENCE_MONITORING_GRACE_PERIOD", 15, 0, 3600),
+                r.integer("MAX_VIEWERS", 1000, 0, 1_000_000),
+                r.integer("MAX_VIEWERS_PER_IP", 50, 0, 1_000_000),
+                r.seconds("PLAYER_PAUSE_LIMIT", 600, 1, 86_400));
     }
 
     /** How long a live connection made while recovering may take to bring data: never longer than a stall. */

@@ -7,10 +7,13 @@ import io.sluice.streams.Client;
 import io.sluice.transcode.HlsOutputs;
 import io.sluice.streams.PlayerUrls;
 import io.sluice.streams.Stream;
+import io.sluice.streams.StreamKind;
 import io.sluice.streams.StreamRegistry;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.vod.PassThrough;
 import io.sluice.vod.VodDelivery;
+import io.sluice.support.PlayerAdmission;
+import io.sluice.support.PlayerHeaders;
 import io.sluice.web.ServletProblems;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -55,9 +58,12 @@ public class HlsServlet extends HttpServlet {
     Settings settings;
     @Inject
     HlsOutputs hlsOutputs;
+    @Inject
+    PlayerAdmission admission;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        PlayerHeaders.apply(resp);
         String[] parts = req.getPathInfo() == null ? new String[0] : req.getPathInfo().split("/");
         if (parts.length != 3) {
             ServletProblems.send(resp, 404, "Not Found");
@@ -70,6 +76,12 @@ public class HlsServlet extends HttpServlet {
         }
         if (HlsOutputs.serves(stream.get())) {
             transcoded(req, resp, stream.get(), parts[2]);
+            return;
+        }
+        if (stream.get().spec().kind() != StreamKind.HLS) {
+            // A player's mistake (SPEC 4): nothing is fetched, so no source is blamed and nothing fails over.
+            ServletProblems.send(resp, 404, "Stream " + stream.get().id() + " is not HLS; play it at /stream/"
+                    + stream.get().id());
             return;
         }
         switch (parts[2]) {
@@ -162,7 +174,7 @@ public class HlsServlet extends HttpServlet {
         });
         var fetch = main ? mainPlaylists.fetch(stream)
                 : followsSource ? variants.fetch(stream, target, place.get())
-                : playlists.fetch(stream.spec(), target);
+                : playlists.fetch(stream.spec(), stream.headerOrigins(), target);
         fetch.whenComplete((fetched, error) -> async.start(() -> {
             try {
                 if (error != null) {
@@ -199,14 +211,18 @@ public class HlsServlet extends HttpServlet {
             ServletProblems.send(resp, 403, "Invalid or expired segment reference");
             return;
         }
+        Optional<PlayerAdmission.Ticket> place = admission.admit(req.getRemoteAddr());
+        if (place.isEmpty()) {
+            admission.refuse(req, resp);
+            return;
+        }
         Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
         stream.servedSegment(client);
         // A segment's URL comes from a signed reference: it is fetched as named, once more after a failure, and a
         // second failure is a failure of the stream's source (issue 15).
-        delivery.serve(req, resp, stream.spec(), target.get(), "video/mp2t",
+        delivery.serve(req, resp, stream.spec(), stream.headerOrigins(), target.get(), "video/mp2t",
                 new SegmentSources(stream, target.get(), URI.create(stream.sources().requestUrl())),
-                n -> stream.served(client, n), () -> {
-                });
+                n -> stream.served(client, n), () -> place.get().release());
     }
 
     /** A segment's one retry, then its failure handed to the stream's recovery; the player gets the error. */

@@ -70,7 +70,7 @@ public class MainPlaylists {
         }
         // A backup's master may name fewer: the last of the kind is the closest guess.
         URI target = sameKind.isEmpty() ? named.get(0).uri() : sameKind.get(Math.min(p.index(), sameKind.size() - 1));
-        return fetcher.fetch(stream.spec(), target);
+        return fetcher.fetch(stream.spec(), stream.headerOrigins(), target);
     }
 
     /** One fetch (and its recovery) per key, however many players ask meanwhile. */
@@ -137,7 +137,7 @@ public class MainPlaylists {
     private CompletableFuture<PlaylistFetcher.Fetched> attempt(Stream stream,
             Function<PlaylistFetcher.Fetched, CompletableFuture<PlaylistFetcher.Fetched>> then) {
         URI url = URI.create(stream.sources().requestUrl());
-        return fetcher.fetch(stream.spec(), url)
+        return fetcher.fetch(stream.spec(), stream.headerOrigins(), url)
                 .thenCompose(master -> {
                     // The sticky lock follows the master's redirects, not those of what it names.
                     recovery.responded(stream.recoverySubject(), url, master.finalUri());

@@ -68,9 +68,11 @@ public class PlaylistFetcher {
         return sharedFetches.get();
     }
 
-    public CompletableFuture<Fetched> fetch(StreamSpec spec, URI url) {
-        // Headers and user agent are part of the key: two streams may reach one URL with different credentials.
-        String key = url + "\n" + spec.userAgent() + "\n" + spec.headers().hashCode();
+    /** {@code headerOrigins}: where the stream's headers may go (its own hosts, see {@code Stream.headerOrigins}). */
+    public CompletableFuture<Fetched> fetch(StreamSpec spec, java.util.Set<String> headerOrigins, URI url) {
+        // Headers, where they may go, and user agent are part of the key: two streams may reach one URL with
+        // different credentials.
+        String key = url + "\n" + spec.userAgent() + "\n" + spec.headers().hashCode() + "\n" + headerOrigins.hashCode();
         long now = System.nanoTime();
         if (entries.size() > MAX_ENTRIES / 2) {
             entries.values().removeIf(e -> !e.usable(now));
@@ -84,15 +86,16 @@ public class PlaylistFetcher {
         if (entries.size() > MAX_ENTRIES) {
             entries.remove(key, fresh); // bounded: past the cap, fetch without remembering
         }
-        start(spec, url, fresh, key);
+        start(spec, headerOrigins, url, fresh, key);
         return fresh.result;
     }
 
-    private void start(StreamSpec spec, URI url, Entry entry, String key) {
+    private void start(StreamSpec spec, java.util.Set<String> headerOrigins, URI url, Entry entry, String key) {
         upstreamFetches.incrementAndGet();
         TextSink sink = new TextSink();
         FlowControlledConsumer consumer = new FlowControlledConsumer(sink, url);
-        Future<Void> exchange = upstream.open(new UpstreamRequest(url, spec.userAgent(), spec.headers()), consumer);
+        Future<Void> exchange = upstream.open(new UpstreamRequest(url, spec.userAgent(), spec.headers())
+                .withHeaderOrigins(headerOrigins), consumer);
         long deadline = settings.connectTimeout().plus(settings.readTimeout()).toMillis();
         upstream.deadline(sink.result, java.time.Duration.ofMillis(deadline)).whenComplete((fetched, error) -> {
             if (error != null) {

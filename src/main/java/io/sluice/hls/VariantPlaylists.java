@@ -54,7 +54,7 @@ public class VariantPlaylists {
             return mainPlaylists.fetchVariant(stream, place.position());
         }
         // The URL failing is the source failing: the stream's recovery runs, and may move it on.
-        return fetcher.fetch(stream.spec(), handedOut)
+        return fetcher.fetch(stream.spec(), stream.headerOrigins(), handedOut)
                 .handle((fetched, error) -> error == null ? CompletableFuture.completedFuture(fetched)
                         : mainPlaylists.fetchVariant(stream, place.position()))
                 .thenCompose(f -> f);

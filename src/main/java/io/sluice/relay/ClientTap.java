@@ -275,8 +275,13 @@ final class ClientTap {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
-        done = true;
-        out.complete();
+        synchronized (this) {
+            // Under the lock that every write holds, after marking done (which writes check first): a write on
+            // another thread finishes before the response completes, and none starts after, so no byte is ever
+            // written into a response the container has completed and may already be reusing.
+            done = true;
+            out.complete();
+        }
         relay.left(this);
         onFinish.run();
     }

@@ -380,7 +380,8 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         HttpFeed http = new HttpFeed(new FlowControlledConsumer(c, uri));
         c.feed(http);
         current = c;
-        http.started(owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()), http.consumer));
+        http.started(owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers())
+                .withHeaderOrigins(stream.headerOrigins()), http.consumer));
     }
 
     /**

@@ -11,6 +11,10 @@ import io.sluice.vod.VodDelivery;
 import io.sluice.sources.Recovery;
 import io.sluice.sources.RecoveryEpisode;
 import io.sluice.upstream.UpstreamFailure;
+import io.sluice.config.Settings;
+import io.sluice.support.ContainerConnection;
+import io.sluice.support.PlayerAdmission;
+import io.sluice.support.PlayerHeaders;
 import io.sluice.web.ServletProblems;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -43,9 +47,14 @@ public class StreamServlet extends HttpServlet {
     VodDelivery delivery;
     @Inject
     Recovery recovery;
+    @Inject
+    PlayerAdmission admission;
+    @Inject
+    Settings settings;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        PlayerHeaders.apply(resp);
         Optional<Stream> found = streamOf(req);
         if (found.isEmpty()) {
             ServletProblems.send(resp, 404, "Stream not found");
@@ -64,12 +73,19 @@ public class StreamServlet extends HttpServlet {
             liveHead(resp);
             return;
         }
+        Optional<PlayerAdmission.Ticket> place = admission.admit(req.getRemoteAddr());
+        if (place.isEmpty()) {
+            admission.refuse(req, resp);
+            return;
+        }
         String noTranscoder = stream.spec().transcode() == null ? null : relays.transcoderRefusal(stream);
         if (noTranscoder != null) {
+            place.get().release();
             ServletProblems.send(resp, 503, noTranscoder);
             return;
         }
         if (!relays.admit(stream)) {
+            place.get().release();
             ServletProblems.send(resp, 503, "Provider connection limit reached for "
                     + URI.create(stream.sources().entryUrl()).getHost());
             return;
@@ -79,11 +95,16 @@ public class StreamServlet extends HttpServlet {
         AsyncContext async = req.startAsync();
         // A live response has no natural end; it ends with the player, the upstream or the stream.
         async.setTimeout(0);
+        // A paused player is kept (and moved to the live edge when it reads again) up to the pause limit.
+        ContainerConnection.allowPausedWrites(resp, settings.playerPauseLimit());
         ServletOutputStream out = resp.getOutputStream();
         LiveRelay relay = relays.relayFor(stream);
         ServletPlayerOutput output = new ServletPlayerOutput(async, resp, out);
         ClientTap tap = new ClientTap(output, session.client().clientId(), n -> stream.served(session.client(), n),
-                relay, playlistLocation(req, stream), () -> disconnect(stream, session));
+                relay, playlistLocation(req, stream), () -> {
+                    place.get().release();
+                    disconnect(stream, session);
+                });
         output.bind(tap);
         async.addListener(output);
         out.setWriteListener(output);
@@ -91,9 +112,18 @@ public class StreamServlet extends HttpServlet {
     }
 
     private void vod(HttpServletRequest req, HttpServletResponse resp, Stream stream) throws IOException {
+        Optional<PlayerAdmission.Ticket> place = admission.admit(req.getRemoteAddr());
+        if (place.isEmpty()) {
+            admission.refuse(req, resp);
+            return;
+        }
         Stream.Attachment session = connect(stream, PlayerIdentity.of(req, stream.id()));
-        delivery.serve(req, resp, stream.spec(), URI.create(stream.sources().requestUrl()), "video/mp4",
-                resilience(stream), n -> stream.served(session.client(), n), () -> disconnect(stream, session));
+        delivery.serve(req, resp, stream.spec(), stream.headerOrigins(), URI.create(stream.sources().requestUrl()),
+                "video/mp4",
+                resilience(stream), n -> stream.served(session.client(), n), () -> {
+                    place.get().release();
+                    disconnect(stream, session);
+                });
     }
 
     /** A VOD request gets the stream's sticky locks and, before its first byte, its retries and failover. */

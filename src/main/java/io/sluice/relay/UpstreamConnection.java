@@ -2,6 +2,7 @@ package io.sluice.relay;
 
 import io.sluice.upstream.BodySink;
 import io.sluice.upstream.Feed;
+import io.sluice.upstream.MediaTypes;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.upstream.UpstreamFailureException;
 import io.sluice.upstream.UpstreamResponse;
@@ -94,17 +95,17 @@ final class UpstreamConnection implements BodySink {
         listener.failed(this, f);
     }
 
-    /** The response head as a live TS source: an error status, an HTML page or a playlist is a failure. */
+    /** The response head as a live TS source: an error status, a page or script, or a playlist is a failure. */
     static String liveContentType(UpstreamResponse r) throws UpstreamFailureException {
         if (r.status() >= 400) {
             throw new UpstreamFailureException(UpstreamFailure.status(r.status()));
         }
         String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
-        if (type.startsWith("text/html")) {
-            throw new UpstreamFailureException(UpstreamFailure.notMedia("HTML page (" + r.contentType() + ")"));
-        }
         if (type.contains("mpegurl")) {
             throw new UpstreamFailureException(UpstreamFailure.hlsPlaylist());
+        }
+        if (MediaTypes.couldRunScript(r.contentType())) {
+            throw new UpstreamFailureException(MediaTypes.scriptable(r.contentType()));
         }
         return type.startsWith("video/") || type.startsWith("audio/") ? r.contentType() : null;
     }

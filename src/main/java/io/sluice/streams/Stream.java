@@ -58,6 +58,18 @@ public final class Stream {
         return sources;
     }
 
+    /**
+     * The origins the stream's {@code headers} may be sent to: its registered URLs and the source it is on now
+     * (a resolver may name one). Not a sticky backend, nor any host a playlist or a redirect names.
+     */
+    public java.util.Set<String> headerOrigins() {
+        StreamSpec s = spec;
+        List<String> own = new java.util.ArrayList<>(s.failoverUrls());
+        own.add(s.url());
+        own.add(sources.entryUrl());
+        return io.sluice.upstream.Origins.ofAll(own);
+    }
+
     /** What recovery needs to know of this stream. */
     public Recovery.Subject recoverySubject() {
         StreamSpec s = spec;

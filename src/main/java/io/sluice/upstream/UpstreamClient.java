@@ -25,7 +25,13 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.net.URIAuthority;
+import org.apache.hc.client5.http.impl.DefaultRedirectStrategy;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.io.CloseMode;
@@ -78,6 +84,17 @@ public class UpstreamClient {
                 // Retries are the recovery episode's decision, not the client's.
                 .disableAutomaticRetries()
                 .disableAuthCaching()
+                // A stream's own headers (credentials, often) go only to its own hosts: stripped from any hop,
+                // redirects included, whose origin the request does not list. So a redirect to another host is
+                // followed without them, as curl does, rather than refused.
+                .addRequestInterceptorLast(UpstreamClient::scopeHeaders)
+                .setRedirectStrategy(new DefaultRedirectStrategy() {
+                    @Override
+                    public boolean isRedirectAllowed(HttpHost currentTarget, HttpHost newTarget, HttpRequest redirect,
+                                                     HttpContext context) {
+                        return true;
+                    }
+                })
                 // The reactor reports its own trouble here; closing it while a worker still runs makes it trip
                 // over its closed selector, which is the shutdown we asked for, not an error worth a stack trace.
                 .setIoReactorExceptionCallback(this::reactorTrouble)
@@ -172,6 +189,24 @@ public class UpstreamClient {
         return result;
     }
 
+    private static final String HEADER_SCOPE = "sluice.header-scope";
+
+    /** The stream headers of one exchange and the origins they may go to. */
+    private record HeaderScope(Set<String> names, Set<String> origins) {
+    }
+
+    private static void scopeHeaders(HttpRequest request, EntityDetails entity, HttpContext context) {
+        if (!(context.getAttribute(HEADER_SCOPE) instanceof HeaderScope scope) || scope.names().isEmpty()) {
+            return;
+        }
+        URIAuthority authority = request.getAuthority();
+        String origin = authority == null || request.getScheme() == null ? null
+                : Origins.of(request.getScheme(), authority.getHostName(), authority.getPort());
+        if (origin == null || !scope.origins().contains(origin)) {
+            scope.names().forEach(request::removeHeaders);
+        }
+    }
+
     /** Starts an exchange whose body is pulled into {@code consumer} at the consumer's pace. */
     public Future<Void> open(UpstreamRequest request, FlowControlledConsumer consumer) {
         AsyncRequestBuilder b = AsyncRequestBuilder.create(request.method()).setUri(request.uri())
@@ -186,7 +221,12 @@ public class UpstreamClient {
             b.setHeader(HttpHeaders.RANGE, request.range());
         }
         AsyncRequestProducer producer = b.build();
-        return client.execute(producer, consumer, null, HttpClientContext.create(), new FutureCallback<>() {
+        HttpClientContext context = HttpClientContext.create();
+        Set<String> names = new java.util.HashSet<>();
+        request.headers().keySet().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
+        names.removeAll(HOP_BY_HOP);
+        context.setAttribute(HEADER_SCOPE, new HeaderScope(Set.copyOf(names), request.headerOrigins()));
+        return client.execute(producer, consumer, null, context, new FutureCallback<>() {
             @Override
             public void completed(Void result) {
                 // The consumer has already reported the end.

@@ -2,12 +2,14 @@ package io.sluice.vod;
 
 import io.sluice.upstream.BodySink;
 import io.sluice.upstream.FlowControlledConsumer;
+import io.sluice.upstream.MediaTypes;
 import io.sluice.upstream.UpstreamClient;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.upstream.UpstreamFailureException;
 import io.sluice.upstream.UpstreamRequest;
 import io.sluice.upstream.UpstreamResponse;
 import io.sluice.support.AsyncPlayerResponse;
+import io.sluice.support.ContainerConnection;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,7 +17,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.net.URI;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -87,6 +88,11 @@ public final class PassThrough extends AsyncPlayerResponse {
     private int resumes;
     /** A recovery (retry, failover) before the first byte is under way. */
     private boolean recovering;
+    /**
+     * The resume to send once the paused player reads again: the upstream timed out because we held it back for
+     * the player, which is no failure of the source and costs no resume attempt.
+     */
+    private UpstreamRequest parked;
 
     public PassThrough(AsyncContext async, HttpServletResponse response, ServletOutputStream out,
                        UpstreamClient upstream, UpstreamRequest request, Options options, Sources sources,
@@ -126,6 +132,7 @@ public final class PassThrough extends AsyncPlayerResponse {
         boolean complete = false;
         boolean abortNow = false;
         Exchange resumeReader = null;
+        UpstreamRequest unpark = null;
         synchronized (this) {
             if (finished.get()) {
                 return;
@@ -151,6 +158,9 @@ public final class PassThrough extends AsyncPlayerResponse {
                     }
                     if (current != null && buffered < HIGH_WATER / 2) {
                         resumeReader = current;
+                    } else if (parked != null && buffered < HIGH_WATER / 2) {
+                        unpark = parked;
+                        parked = null;
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -163,6 +173,8 @@ public final class PassThrough extends AsyncPlayerResponse {
             finish();
         } else if (resumeReader != null) {
             resumeReader.consumer.resume();
+        } else if (unpark != null) {
+            open(unpark);
         }
     }
 
@@ -190,10 +202,13 @@ public final class PassThrough extends AsyncPlayerResponse {
         }
         response.setHeader("Cache-Control", "no-cache, no-store");
         response.setHeader("Access-Control-Allow-Origin", "*");
-        // The servlet API cannot abort a committed response, and the container keeps a connection whose
-        // declared length was not met open: the player would wait for bytes that never come. Closing after
-        // each pass-through response makes a break that cannot be resumed a visible error at once.
-        response.setHeader("Connection", "close");
+        if (r.contentLength() >= 0) {
+            // The container keeps a connection whose declared length was not met open, so the player would wait
+            // for bytes that never come: closing after the response makes a break that cannot be resumed a
+            // visible error at once. A body of unknown length stays chunked: there the missing final chunk is
+            // what tells the player (see abort), while a close-delimited body would end as if complete.
+            response.setHeader("Connection", "close");
+        }
     }
 
     private void failed(Exchange x, UpstreamFailure f) {
@@ -201,6 +216,7 @@ public final class PassThrough extends AsyncPlayerResponse {
         boolean errorAnswer = false;
         boolean abortNow = false;
         boolean recover = false;
+        boolean unpark = false;
         UpstreamRequest next = null;
         synchronized (this) {
             if (x != current || finished.get()) {
@@ -211,11 +227,15 @@ public final class PassThrough extends AsyncPlayerResponse {
                 recover = true;
                 recovering = true;
             }
-            boolean resumable = headSent && nextOffset >= 0 && !options.head() && resumes < options.maxResumes()
-                    && ByteRange.isSingle(request.range());
+            boolean canResume = headSent && nextOffset >= 0 && !options.head() && ByteRange.isSingle(request.range());
+            // HttpClient's timeout fires on an exchange we stopped reading for a paused player: ours, not the source's.
+            boolean heldBack = f.kind() == UpstreamFailure.Kind.TIMEOUT && x.consumer.isPaused();
             if (recover) {
                 // handled below, outside the lock
-            } else if (resumable) {
+            } else if (canResume && heldBack) {
+                parked = request.withRange(ByteRange.from(nextOffset, lastInclusive));
+                unpark = true;
+            } else if (canResume && resumes < options.maxResumes()) {
                 resumes++;
                 next = request.withRange(ByteRange.from(nextOffset, lastInclusive));
                 resume = true;
@@ -244,8 +264,8 @@ public final class PassThrough extends AsyncPlayerResponse {
             });
         } else if (resume) {
             open(next);
-        } else if (errorAnswer) {
-            drain();
+        } else if (errorAnswer || unpark) {
+            drain(); // writes the error, or resumes at once if the player is already reading again
         } else if (abortNow) {
             abort();
         }
@@ -275,6 +295,7 @@ public final class PassThrough extends AsyncPlayerResponse {
         if (x != null) {
             x.cancel();
         }
+        ContainerConnection.closeNow(response);
         finish();
     }
 
@@ -289,11 +310,13 @@ public final class PassThrough extends AsyncPlayerResponse {
             current = null;
             queue.clear();
             buffered = 0;
+            // Under the lock every write holds (drain checks finished first): a write under way on another
+            // thread ends before the response completes, and none starts after it.
+            complete(async);
         }
         if (x != null) {
             x.cancel();
         }
-        complete(async);
         onFinish.run();
     }
 
@@ -320,22 +343,43 @@ public final class PassThrough extends AsyncPlayerResponse {
                 if (this != current) {
                     throw new UpstreamFailureException(UpstreamFailure.notMedia("superseded"));
                 }
-                if (!headSent) {
+                if (!headSent && r.status() == 416 && request.range() != null) {
+                    refuseRange(r);
+                } else if (!headSent) {
                     acceptFirst(r);
                     sources.responded(request.uri(), r.finalUri());
+                    return;
                 } else {
                     acceptResume(r);
+                    return;
                 }
             }
+            drain();
+            // Not a failure: this exchange is simply done (no longer current, so nothing is recovered).
+            throw new UpstreamFailureException(UpstreamFailure.notMedia("range answered"));
+        }
+
+        /**
+         * The player asked for bytes the upstream does not have (SPEC 4): its own mistake, answered with the
+         * upstream's 416 and range, never counted against the source. The upstream's body is not passed on.
+         */
+        private void refuseRange(UpstreamResponse r) {
+            current = null;
+            prepareError(response, 416, "Requested range not satisfiable");
+            String contentRange = r.header("content-range");
+            if (contentRange != null) {
+                response.setHeader("Content-Range", contentRange);
+            }
+            response.setHeader("Accept-Ranges", "bytes");
+            headSent = true;
         }
 
         private void acceptFirst(UpstreamResponse r) throws UpstreamFailureException {
             if (r.status() >= 400) {
                 throw new UpstreamFailureException(UpstreamFailure.status(r.status()));
             }
-            String type = r.contentType() == null ? "" : r.contentType().toLowerCase(Locale.ROOT);
-            if (type.startsWith("text/html")) {
-                throw new UpstreamFailureException(UpstreamFailure.notMedia("an HTML page (" + r.contentType() + ")"));
+            if (MediaTypes.couldRunScript(r.contentType())) {
+                throw new UpstreamFailureException(MediaTypes.scriptable(r.contentType()));
             }
             String contentRange = r.header("content-range");
             if (r.status() == 206) {

@@ -2,6 +2,7 @@ package io.sluice.vod;
 
 import io.sluice.config.Settings;
 import io.sluice.streams.StreamSpec;
+import io.sluice.support.ContainerConnection;
 import io.sluice.upstream.UpstreamClient;
 import io.sluice.upstream.UpstreamRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,16 +27,19 @@ public class VodDelivery {
      * Starts the asynchronous pass-through of {@code target} for this request: the player's Range is
      * forwarded (when well formed), HEAD is answered from an upstream HEAD.
      */
-    public void serve(HttpServletRequest req, HttpServletResponse resp, StreamSpec spec, URI target,
+    public void serve(HttpServletRequest req, HttpServletResponse resp, StreamSpec spec,
+                      java.util.Set<String> headerOrigins, URI target,
                       String defaultContentType, PassThrough.Sources sources, LongConsumer served,
                       Runnable onFinish) throws IOException {
         boolean head = "HEAD".equals(req.getMethod());
         String range = ByteRange.acceptable(req.getHeader("Range"));
         UpstreamRequest request = new UpstreamRequest(target, spec.userAgent(), spec.headers(),
-                head ? "HEAD" : "GET", range);
+                head ? "HEAD" : "GET", range).withHeaderOrigins(headerOrigins);
         AsyncContext async = req.startAsync();
         // A long movie to a slow player legitimately takes hours; the player's disconnect ends it.
         async.setTimeout(0);
+        // A paused player keeps its connection up to the pause limit; the upstream is parked meanwhile.
+        ContainerConnection.allowPausedWrites(resp, settings.playerPauseLimit());
         ServletOutputStream out = resp.getOutputStream();
         PassThrough pass = new PassThrough(async, resp, out, upstream, request,
                 new PassThrough.Options(head, settings.vodResumeAttempts(), defaultContentType), sources, served,

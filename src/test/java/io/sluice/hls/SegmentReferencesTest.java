@@ -42,4 +42,32 @@ class SegmentReferencesTest {
         assertTrue(refs.verify("s", "garbage").isEmpty());
         assertTrue(refs.verify("s", null).isEmpty());
     }
+
+    @Test
+    void aReferenceRevealsNothingOfTheUrlItNames() {
+        URI xtream = URI.create("http://provider.example:8080/live/alice/s3cret/1234.ts");
+        String r = refs.sign("s", xtream);
+        assertEquals(xtream, refs.verify("s", r).orElseThrow());
+        java.util.List<String> readings = new java.util.ArrayList<>(java.util.List.of(r));
+        for (String part : r.split("\\.")) {
+            try {
+                readings.add(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.ISO_8859_1));
+            } catch (IllegalArgumentException notBase64) {
+                // nothing to read there
+            }
+        }
+        for (String reading : readings) {
+            for (String secret : new String[]{"alice", "s3cret", "provider.example", "1234.ts"}) {
+                assertTrue(!reading.contains(secret), "the reference reveals " + secret);
+            }
+        }
+    }
+
+    @Test
+    void valuesAndUrlsAreNeverTakenForEachOther() {
+        String value = refs.signValue("s", "#EXT-X-STREAM-INF|0|0.0");
+        assertTrue(refs.verify("s", value).isEmpty());
+        assertEquals("#EXT-X-STREAM-INF|0|0.0", refs.verifyValue("s", value).orElseThrow());
+        assertTrue(refs.verifyValue("s", refs.sign("s", seg)).isEmpty());
+    }
 }

@@ -132,7 +132,7 @@ class HlsIT extends SluiceIT {
         String valid = known.sign(id, URI.create(upstream.url("/live/ch2/seg-2.ts")));
         assertEquals(200, get(api.base() + "/hls/" + id + "/segment.ts?r=" + valid).statusCode(),
                 "a fresh reference signed with the deployment's key works, so the next refusal is the expiry");
-        String expired = valid.substring(0, valid.indexOf('.') + 1) + "1" + valid.substring(valid.lastIndexOf('.'));
+        String expired = known.sign(id, URI.create(upstream.url("/live/ch2/seg-2.ts")), System.currentTimeMillis() / 1000 - 1);
         assertEquals(403, get(api.base() + "/hls/" + id + "/segment.ts?r=" + expired).statusCode());
     }
 

@@ -66,7 +66,12 @@ abstract class SluiceIT {
             Map.entry("BROADCAST_MAX_CONCURRENT", "4"),
             Map.entry("BROADCAST_WINDOW_MAX_MB", "64"),
             Map.entry("SPLICE_KEYFRAME_WAIT", "5"),
-            Map.entry("TS_HEALTH_TIMEOUT", "5"));
+            Map.entry("TS_HEALTH_TIMEOUT", "5"),
+
+            // Every IT player comes from 127.0.0.1, and some classes play 50 at once.
+            Map.entry("MAX_VIEWERS", "1000"),
+            Map.entry("MAX_VIEWERS_PER_IP", "200"),
+            Map.entry("PLAYER_PAUSE_LIMIT", "600"));
 
     /**
      * The WAR that {@code mvn package} built, deployed with the base settings and {@code overrides}. Every setting

@@ -16,6 +16,9 @@ public class LoopbackTomcat implements LoadableExtension {
         builder.observer(Rebinder.class);
     }
 
+    /** The test container's connection timeout, which bounds a pending write unless Sluice raises it. */
+    public static final int CONNECTION_TIMEOUT_MILLIS = 4000;
+
     public static class Rebinder {
         public void rebind(@Observes AfterStart event) throws Exception {
             Object container = event.getDeployableContainer();
@@ -34,6 +37,11 @@ public class LoopbackTomcat implements LoadableExtension {
             Object lo = connectorClass.getConstructor(String.class).newInstance("HTTP/1.1");
             connectorClass.getMethod("setPort", int.class).invoke(lo, port);
             connectorClass.getMethod("setProperty", String.class, String.class).invoke(lo, "address", "127.0.0.1");
+            // Tomcat gives a pending write only connectionTimeout (20 s stock) before it drops the connection;
+            // a short one lets tests of paused players outlast it quickly. Idle keep-alive stays at the stock 20 s.
+            connectorClass.getMethod("setProperty", String.class, String.class).invoke(lo, "connectionTimeout",
+                    String.valueOf(CONNECTION_TIMEOUT_MILLIS));
+            connectorClass.getMethod("setProperty", String.class, String.class).invoke(lo, "keepAliveTimeout", "20000");
             service.getClass().getMethod("addConnector", connectorClass).invoke(service, lo);
             tomcat.getClass().getMethod("setConnector", connectorClass).invoke(tomcat, lo);
         }
