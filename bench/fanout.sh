@@ -51,7 +51,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-env -u PORT CATALINA_HOME="$CATALINA_HOME" CATALINA_BASE="$CATALINA_HOME" CATALINA_OPTS="-Xmx${BENCH_HEAP:-256m}" \
+# Every bench viewer comes from loopback: no player limits (MAX_VIEWERS, MAX_VIEWERS_PER_IP).
+env -u PORT MAX_VIEWERS=0 MAX_VIEWERS_PER_IP=0 CATALINA_HOME="$CATALINA_HOME" CATALINA_BASE="$CATALINA_HOME" CATALINA_OPTS="-Xmx${BENCH_HEAP:-256m}" \
   "$CATALINA_HOME/bin/catalina.sh" run > "$OUT/fanout-tomcat.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 120); do

@@ -12,7 +12,8 @@ build_bench() {
 start_sluice() {
   local port="$1" log="$2"
   shift 2
-  env -u PORT "$@" mvn -q -B cargo:run -Ddev.port="$port" > "$log" 2>&1 &
+  # Every bench viewer comes from loopback: the per-address and total player limits would refuse them.
+  env -u PORT "$@" MAX_VIEWERS=0 MAX_VIEWERS_PER_IP=0 mvn -q -B cargo:run -Ddev.port="$port" > "$log" 2>&1 &
   MVN_PID=$!
   trap 'kill "$MVN_PID" 2>/dev/null || true; wait "$MVN_PID" 2>/dev/null || true' EXIT
   for _ in $(seq 1 120); do

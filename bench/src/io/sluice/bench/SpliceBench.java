@@ -33,6 +33,8 @@ public final class SpliceBench {
     private static final int PLAYERS = Integer.getInteger("bench.players", 100);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
     private static final int TRIALS = Integer.getInteger("bench.trials", 10);
+    /** The players are spread over this many streams of the same content (issue 15: 100 viewers, 10 streams). */
+    private static final int STREAMS = Integer.getInteger("bench.streams", 10);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private SpliceBench() {
@@ -87,23 +89,33 @@ public final class SpliceBench {
     private static void fanOutCpu(String sluice, long pid, TestUpstream upstream) throws Exception {
         byte[] real = SpliceSources.primary();
         int rate = SpliceSources.realTimeRate(real);
-        upstream.route("/cpu/real.ts", TestUpstream.pacedThenReset(real, 0, rate, Integer.MAX_VALUE));
-        upstream.route("/cpu/plain.ts", TestUpstream.liveTs(rate));
+        for (int k = 0; k < STREAMS; k++) {
+            upstream.route("/cpu/real-" + k + ".ts", TestUpstream.pacedThenReset(real, 0, rate, Integer.MAX_VALUE));
+            upstream.route("/cpu/plain-" + k + ".ts", TestUpstream.liveTs(rate));
+        }
         for (int round = 0; round < 2; round++) {
             for (String kind : new String[]{"plain", "real"}) {
-                double cpu = playersCpu(sluice, pid, upstream.url("/cpu/" + kind + ".ts"));
-                System.out.printf("(b) round %d, %d players, %s TS at %.0f kB/s: Sluice CPU %.1f %% of one core%n",
-                        round + 1, PLAYERS, kind.equals("real") ? "real (spliced, judged)" : "table-less (passed)",
-                        rate / 1000.0, cpu);
+                List<String> urls = new ArrayList<>();
+                for (int k = 0; k < STREAMS; k++) {
+                    urls.add(upstream.url("/cpu/" + kind + "-" + k + ".ts"));
+                }
+                double cpu = playersCpu(sluice, pid, urls);
+                System.out.printf("(b) round %d, %d players on %d streams, %s TS at %.0f kB/s each: Sluice CPU %.1f %%"
+                        + " of one core%n", round + 1, PLAYERS, STREAMS,
+                        kind.equals("real") ? "real (spliced, judged)" : "table-less (passed)", rate / 1000.0, cpu);
             }
         }
     }
 
-    private static double playersCpu(String sluice, long pid, String url) throws Exception {
-        String id = register(sluice, url, null);
+    private static double playersCpu(String sluice, long pid, List<String> urls) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (String url : urls) {
+            ids.add(register(sluice, url, null));
+        }
         List<CompletableFuture<?>> players = new ArrayList<>();
         AtomicLong bytes = new AtomicLong();
         for (int i = 0; i < PLAYERS; i++) {
+            String id = ids.get(i % ids.size());
             players.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(sluice + "/stream/" + id)).build(),
                     HttpResponse.BodyHandlers.fromSubscriber(new Counting(bytes))));
         }
@@ -116,8 +128,10 @@ public final class SpliceBench {
         Thread.sleep(SECONDS * 1000L);
         long cpu1 = cpuTicks(pid);
         long t1 = System.nanoTime();
-        HTTP.send(HttpRequest.newBuilder(URI.create(sluice + "/streams/" + id)).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
+        for (String id : ids) {
+            HTTP.send(HttpRequest.newBuilder(URI.create(sluice + "/streams/" + id)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
         players.forEach(p -> p.cancel(true));
         return (cpu1 - cpu0) / ((t1 - t0) / 1e9); // 100 ticks a second: ticks per second = % of one core
     }
