@@ -80,7 +80,7 @@ class BadInputIT extends SluiceIT {
     private static final String DEEP = "[".repeat(1100) + "]".repeat(1100);
     private static final String HUGE = "9".repeat(1100);
 
-    private List<Case> cases(String liveId) {
+    private List<Case> cases(String liveId, String hlsId) {
         String ok = "\"url\":\"" + upstream.url("/live/other.ts") + "\"";
         return List.of(
                 // POST /streams: JSON that cannot be read (item 8) and registrations that make no sense
@@ -161,8 +161,9 @@ class BadInputIT extends SluiceIT {
                 new Case("stream: nothing", "GET", "/stream/", null, 404),
                 new Case("hls: unknown stream", "GET", "/hls/nope/playlist.m3u8", null, 404),
                 new Case("hls: unknown file", "GET", "/hls/" + liveId + "/nope", null, 404),
-                new Case("hls: forged segment reference", "GET", "/hls/" + liveId + "/segment.ts?r=forged", null, 403),
-                new Case("hls: forged variant reference", "GET", "/hls/" + liveId + "/playlist.m3u8?v=forged", null, 403),
+                new Case("hls: forged segment reference", "GET", "/hls/" + hlsId + "/segment.ts?r=forged", null, 403),
+                new Case("hls: forged variant reference", "GET", "/hls/" + hlsId + "/playlist.m3u8?v=forged", null, 403),
+                new Case("hls: the HLS route of a live TS stream", "GET", "/hls/" + liveId + "/playlist.m3u8", null, 404),
                 new Case("hls: too many parts", "GET", "/hls/a/b/c/d", null, 404));
     }
 
@@ -179,7 +180,9 @@ class BadInputIT extends SluiceIT {
         String id = api.register(upstream.url("/live/a.ts"));
         try (Player p = Player.play(playerUrl(id), 1024)) {
             Await.until("the stream plays", Duration.ofSeconds(10), () -> p.total() > 50_000);
-            List<Case> cases = cases(id);
+            // Forged references are judged on an HLS stream: on a TS stream the route itself is refused first.
+            String hlsId = api.register(upstream.url("/hls/never-fetched.m3u8"));
+            List<Case> cases = cases(id, hlsId);
             assertTrue(cases.size() >= 40, "only " + cases.size() + " cases");
             List<String> wrong = new ArrayList<>();
             for (Case c : cases) {
