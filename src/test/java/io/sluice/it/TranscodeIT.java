@@ -172,7 +172,8 @@ class TranscodeIT extends SluiceIT {
 
         HlsPlayer a = new HlsPlayer(id, "a");
         HlsPlayer b = new HlsPlayer(id, "b");
-        Await.until("both players get playlists and segments", Duration.ofSeconds(30), () -> a.poll() && b.poll()
+        // FFmpeg probes its source and cuts a first whole segment before anything is listed: slow on a busy machine.
+        Await.until("both players get playlists and segments", Duration.ofSeconds(60), () -> a.poll() && b.poll()
                 && a.last.contains("#EXTINF") && b.last.contains("#EXTINF"));
         assertEquals(1, upstream.requests("/live/hls-main.ts"), "one FFmpeg for both players");
         assertEquals(1.0, transcoders());
