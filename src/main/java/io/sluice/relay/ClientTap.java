@@ -175,15 +175,9 @@ final class ClientTap {
         finish();
     }
 
-    /**
-     * The output takes bytes again after refusing them. Cleared under the lock: the container may call this while a
-     * round still holds the lock after its refused write, and that round then marks the tap blocked; cleared outside,
-     * the mark would outlive this call and every later round would skip the player for good.
-     */
+    /** The output takes bytes again after refusing them. */
     void writePossible() {
-        synchronized (this) {
-            blockedSinceNanos = 0;
-        }
+        blockedSinceNanos = 0;
         drain();
     }
 
