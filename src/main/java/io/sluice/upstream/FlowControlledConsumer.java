@@ -1,6 +1,7 @@
 package io.sluice.upstream;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
 
 /**
  * Streams an upstream body into a {@link BodySink} with real flow control.
@@ -37,6 +39,10 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     private volatile boolean paused;
     private volatile boolean abandoned;
     private FutureCallback<Void> resultCallback;
+    /** Where to close this exchange's connection when it is abandoned after its head; set before the exchange. */
+    private volatile UpstreamSessions sessions;
+    /** This exchange's connection, by its local address, once the response head is in. */
+    private volatile SocketAddress connection;
 
     public FlowControlledConsumer(BodySink sink, URI requestUri) {
         this.sink = sink;
@@ -47,6 +53,12 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
                                 FutureCallback<Void> callback) throws IOException {
         this.resultCallback = callback;
+        if (context instanceof HttpCoreContext core && core.getEndpointDetails() != null) {
+            connection = core.getEndpointDetails().getLocalAddress();
+            if (abandoned) {
+                closeConnection();
+            }
+        }
         Header typeHeader = response.getFirstHeader("Content-Type");
         String type = entity != null ? entity.getContentType() : typeHeader == null ? null : typeHeader.getValue();
         // A HEAD answer has no entity, but its Content-Length is what the player asked about.
@@ -172,6 +184,9 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     public void abandon() {
         terminated.set(true);
         abandoned = true;
+        if (closeConnection()) {
+            return;
+        }
         CapacityChannel ch;
         synchronized (this) {
             ch = channel;
@@ -183,6 +198,15 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
                 // already closing
             }
         }
+    }
+
+    void closeWith(UpstreamSessions s) {
+        this.sessions = s;
+    }
+
+    private boolean closeConnection() {
+        UpstreamSessions s = sessions;
+        return s != null && s.closeNow(connection);
     }
 
     @Override

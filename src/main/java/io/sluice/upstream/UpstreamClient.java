@@ -50,6 +50,7 @@ public class UpstreamClient {
     Settings settings;
 
     private CloseableHttpAsyncClient client;
+    private final UpstreamSessions sessions = new UpstreamSessions();
     private java.util.concurrent.ScheduledExecutorService timer;
 
     @PostConstruct
@@ -98,6 +99,7 @@ public class UpstreamClient {
                 // The reactor reports its own trouble here; closing it while a worker still runs makes it trip
                 // over its closed selector, which is the shutdown we asked for, not an error worth a stack trace.
                 .setIoReactorExceptionCallback(this::reactorTrouble)
+                .setIOSessionListener(sessions)
                 .build();
         client.start();
     }
@@ -226,6 +228,7 @@ public class UpstreamClient {
         request.headers().keySet().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
         names.removeAll(HOP_BY_HOP);
         context.setAttribute(HEADER_SCOPE, new HeaderScope(Set.copyOf(names), request.headerOrigins()));
+        consumer.closeWith(sessions);
         return client.execute(producer, consumer, null, context, new FutureCallback<>() {
             @Override
             public void completed(Void result) {

@@ -66,7 +66,8 @@ class ResilienceIT extends SluiceIT {
             assertFalse(p.ended().isDone(), "the player's connection stayed open");
             assertEquals(3, upstream.requests("/live/stall.ts"), "first try, then 2 retries of the same URL");
             assertEquals(1, upstream.requests("/backup/stall.ts"), "connected ahead while the primary was retried");
-            assertTrue(upstream.openConnections() <= 1, "never more than one upstream for the stream");
+            // The given-up retry's connection is closed by Sluice at once; the upstream sees the close a moment later.
+            Await.until("one upstream for the stream", Duration.ofSeconds(2), () -> upstream.openConnections() <= 1);
             JsonObject s = stats(id);
             assertEquals(0, s.getInt("current_failover_index"));
             assertEquals(upstream.url("/backup/stall.ts"), s.getString("current_url"));

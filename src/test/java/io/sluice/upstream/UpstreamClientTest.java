@@ -186,6 +186,25 @@ class UpstreamClientTest {
         }
     }
     @Test
+    void cancellingAStalledExchangeClosesTheUpstreamConnectionAtOnce() throws Exception {
+        // A stalled source sends nothing more, so no read can fail the exchange: the cancel itself must close it
+        // (a provider allowing one connection would otherwise refuse the backup on the same account).
+        byte[] start = io.sluice.testing.LiveTs.packets(0, 100);
+        upstream.route("/stalled.ts", TestUpstream.stallAfter(start, start.length, "video/mp2t"));
+        for (int i = 0; i < 5; i++) {
+            RecordingSink sink = new RecordingSink();
+            URI uri = URI.create(upstream.url("/stalled.ts"));
+            FlowControlledConsumer consumer = new FlowControlledConsumer(sink, uri);
+            var future = client.open(new UpstreamRequest(uri, "ua", Map.of()), consumer);
+            Await.until("the first bytes arrive", Duration.ofSeconds(5), () -> sink.received() == start.length);
+            consumer.abandon();
+            future.cancel(true);
+            Await.until("upstream connection closed", Duration.ofMillis(500),
+                    () -> upstream.openConnections("/stalled.ts") == 0);
+        }
+    }
+
+    @Test
     void aHugeReplyToAJsonPostIsReadOnlyUpToTheLimit() throws Exception {
         long huge = 400L * 1024 * 1024;
         upstream.route("/hook", TestUpstream.hugeReply(200, huge));
