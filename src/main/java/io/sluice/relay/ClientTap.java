@@ -62,7 +62,12 @@ final class ClientTap {
     private volatile boolean started;
     private volatile boolean done;
     private volatile long pos;
-    /** When the output last refused a write (isReady false); 0 while writes are possible. */
+    /**
+     * When the output refused a write (isReady false) and so owes this tap a {@link #writePossible} call; 0 when
+     * nothing is owed. Set and cleared only under this tap's lock, together with the isReady call or the callback
+     * it stands for, so a callback can never clear it before the refusal it answers has set it. Volatile only for
+     * {@link #holdsUpstream}, which reads it without the lock.
+     */
     private volatile long blockedSinceNanos;
 
     /**
@@ -175,10 +180,13 @@ final class ClientTap {
         finish();
     }
 
-    /** The output takes bytes again after refusing them. */
+    /**
+     * The output takes bytes again after refusing them: the owed callback. It may come while a round whose write
+     * was just refused still holds the lock; it then waits for that round, so the mark the round sets is the one
+     * this call clears.
+     */
     void writePossible() {
-        blockedSinceNanos = 0;
-        drain();
+        drain(true, false);
     }
 
     /**
@@ -186,22 +194,32 @@ final class ClientTap {
      * {@link #writePossible} instead: asking the output again would only register the same interest again.
      */
     void deliver() {
-        if (started && !done && blockedSinceNanos == 0) {
-            drain();
+        if (started && !done && blockedSinceNanos == 0) { // a cheap look first; decided under the lock
+            drain(false, true);
         }
     }
 
     /** Writes what the ring holds for this player while the output accepts bytes without blocking. */
     void drain() {
+        drain(false, false);
+    }
+
+    private void drain(boolean callback, boolean round) {
         boolean advanced = false;
         boolean complete = false;
         synchronized (this) {
-            if (done || !started) {
+            if (callback) {
+                blockedSinceNanos = 0;
+            }
+            if (done || !started || (round && blockedSinceNanos != 0)) {
                 return;
             }
             try {
                 if (errorBody != null) {
-                    if (out.isReady()) {
+                    if (!out.isReady()) {
+                        refused();
+                    } else {
+                        blockedSinceNanos = 0;
                         out.write(errorBody, 0, errorBody.length);
                         errorBody = null;
                         complete = true;
@@ -221,10 +239,7 @@ final class ClientTap {
                             }
                         }
                         if (!out.isReady()) {
-                            // The output calls writePossible when this write has gone out.
-                            if (blockedSinceNanos == 0) {
-                                blockedSinceNanos = System.nanoTime();
-                            }
+                            refused();
                             break;
                         }
                         blockedSinceNanos = 0;
@@ -252,6 +267,14 @@ final class ClientTap {
             finish();
         } else if (advanced) {
             relay.advanced();
+        }
+    }
+
+    /** The output refused: it calls {@link #writePossible} when the pending write has gone out. Under the lock. */
+    private void refused() {
+        if (blockedSinceNanos == 0) {
+            long now = System.nanoTime();
+            blockedSinceNanos = now == 0 ? 1 : now; // 0 means nothing is owed
         }
     }
 

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.testing.Await;
 import io.sluice.testing.LiveTs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +22,8 @@ class ClientTapTest {
     static final class RecordingOutput implements PlayerOutput {
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         volatile boolean ready = true;
+        /** Run (once) inside an isReady that refuses: the refusing thread still holds the tap there. */
+        volatile Runnable onRefuse;
         int status;
         String location;
         int writes;
@@ -39,7 +43,13 @@ class ClientTapTest {
 
         @Override
         public boolean isReady() {
-            return ready;
+            boolean r = ready;
+            Runnable hook = onRefuse;
+            if (!r && hook != null) {
+                onRefuse = null;
+                hook.run();
+            }
+            return r;
         }
 
         @Override
@@ -141,6 +151,41 @@ class ClientTapTest {
         assertEquals(writes, out.writes, "a round does not ask a blocked output again");
         tap.writePossible();
         assertArrayEquals(packets, out.body.toByteArray());
+    }
+
+    /**
+     * The interleaving LiveRelayIT's fifty players met at random, scripted: a round's write is refused; the
+     * output drains at once and the container calls writePossible while the round still holds the tap; the relay
+     * moves the player to where no packet starts yet, so the callback's drain stops before it asks the output.
+     * The refusal's mark must not outlive the callback that answered it, or every later round skips the player.
+     */
+    @Test
+    void aWritePossibleThatMeetsTheRefusingRoundStillHoldingTheTapIsNotLost() throws Exception {
+        byte[] packets = LiveTs.packets(0, 40);
+        TsRing ring = new TsRing(188 * 64);
+        ring.append(ByteBuffer.wrap(packets, 0, 188 * 10), 188 * 10);
+        tap.start(ring, 0, false, "video/mp2t");
+        ring.append(ByteBuffer.wrap(packets, 188 * 10, 188 * 10), 188 * 10);
+        Thread container = new Thread(tap::writePossible, "container-callback");
+        container.setDaemon(true);
+        out.ready = false;
+        out.onRefuse = () -> {
+            out.ready = true; // the pending write went out
+            container.start();
+            Await.until("the callback waiting for the round that holds the tap", Duration.ofSeconds(5),
+                    () -> container.getState() == Thread.State.BLOCKED);
+            tap.skipTo(ring.head() - 100); // the relay's move, before the callback gets the tap
+        };
+        tap.deliver();
+        container.join(5_000);
+        assertFalse(container.isAlive(), "the callback returned");
+        int before = out.body.size();
+        ring.append(ByteBuffer.wrap(packets, 188 * 20, 188 * 20), 188 * 20);
+        tap.deliver();
+        assertTrue(out.body.size() > before, "the next round writes to the player again");
+        assertTrue(tap.holdsUpstream(System.nanoTime() + 10_000_000_000L, 1_000_000_000L), "not marked blocked");
+        LiveTs.Check c = LiveTs.check(Arrays.copyOfRange(out.body.toByteArray(), before, out.body.size()), true);
+        assertTrue(c.ok(), c.problem());
     }
 
     @Test
