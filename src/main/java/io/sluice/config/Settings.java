@@ -18,6 +18,7 @@ public record Settings(
         Duration liveChunkTimeout,
         Duration liveFirstDataTimeout,
         Duration liveStallRecovery,
+        Duration hlsPlaylistTimeout,
         int retryAttempts,
         Duration retryDelay,
         boolean retryExponentialBackoff,
@@ -97,6 +98,7 @@ public record Settings(
                 r.seconds("LIVE_CHUNK_TIMEOUT_SECONDS", 15, 0.1, 600),
                 r.seconds("LIVE_FIRST_DATA_TIMEOUT_SECONDS", 3, 0.1, 600),
                 r.seconds("LIVE_STALL_RECOVERY_SECONDS", 5, 0, 3600),
+                r.seconds("HLS_PLAYLIST_TIMEOUT_SECONDS", 8, 0.1, 600),
                 r.integer("STREAM_RETRY_ATTEMPTS", 3, 0, 100),
                 r.seconds("STREAM_RETRY_DELAY", 1.0, 0, 60),
                 r.bool("STREAM_RETRY_EXPONENTIAL_BACKOFF", false),
@@ -148,6 +150,16 @@ public record Settings(
     /** How long a live connection made while recovering may take to bring data: never longer than a stall. */
     public Duration firstDataDeadline() {
         return liveFirstDataTimeout.compareTo(liveChunkTimeout) < 0 ? liveFirstDataTimeout : liveChunkTimeout;
+    }
+
+    /**
+     * How long a playlist may take to arrive whole: a live playlist is a few KB, and a player asking for one gives
+     * up after about ten seconds, so a source that has not sent it by then has failed (never longer than the
+     * connect and read timeouts together).
+     */
+    public Duration playlistDeadline() {
+        Duration both = connectTimeout.plus(readTimeout);
+        return hlsPlaylistTimeout.compareTo(both) < 0 ? hlsPlaylistTimeout : both;
     }
 
     /** A view for logs and {@code /info}: the token is reduced to whether it is set. */

@@ -187,7 +187,9 @@ public class MainPlaylists {
             mine.complete(true);
             return mine;
         }
-        RecoveryEpisode ep = episodes.computeIfAbsent(stream.id(), id -> recovery.newEpisode(stream.sources()));
+        RecoveryEpisode ep = episodes.computeIfAbsent(stream.id(), id -> f.kind() == UpstreamFailure.Kind.TIMEOUT
+                ? recovery.newEpisodeAfterPlaylistTimeout(stream.sources())
+                : recovery.newEpisode(stream.sources()));
         recovery.afterFailure(stream.recoverySubject(), ep, f).whenComplete((go, error) -> {
             boolean again = error == null && Boolean.TRUE.equals(go);
             if (!again) {

@@ -96,7 +96,7 @@ public class PlaylistFetcher {
         FlowControlledConsumer consumer = new FlowControlledConsumer(sink, url);
         Future<Void> exchange = upstream.open(new UpstreamRequest(url, spec.userAgent(), spec.headers())
                 .withHeaderOrigins(headerOrigins), consumer);
-        long deadline = settings.connectTimeout().plus(settings.readTimeout()).toMillis();
+        long deadline = settings.playlistDeadline().toMillis();
         upstream.deadline(sink.result, java.time.Duration.ofMillis(deadline)).whenComplete((fetched, error) -> {
             if (error != null) {
                 consumer.abandon();

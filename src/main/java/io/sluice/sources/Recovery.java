@@ -78,6 +78,12 @@ public class Recovery {
         return new RecoveryEpisode(RetryPolicy.afterStall(settings), System.nanoTime());
     }
 
+    /** An episode that starts with a playlist that timed out: players waited already; as after a stall. */
+    public RecoveryEpisode newEpisodeAfterPlaylistTimeout(SourceState sources) {
+        sources.startEpisode();
+        return new RecoveryEpisode(RetryPolicy.afterWait(settings, settings.playlistDeadline()), System.nanoTime());
+    }
+
     /** Where an automatic failover of {@code s} would go now, to connect it ahead (none with a resolver). */
     public Optional<String> nextFailoverUrl(Subject s) {
         return s.sources().nextFailoverUrl(invalid::isInvalid);

@@ -26,13 +26,22 @@ public record RetryPolicy(int attempts, Duration delay, boolean exponentialBacko
      * move on within {@code LIVE_STALL_RECOVERY_SECONDS} (and {@code STREAM_TOTAL_TIMEOUT}). Same order.
      */
     public static RetryPolicy afterStall(Settings s) {
+        return afterWait(s, s.firstDataDeadline());
+    }
+
+    /**
+     * After players have already waited out a timeout (a live stall, a playlist that did not come): retries, each
+     * costing {@code attemptCost} to judge, go on only while the episode can still move on within
+     * {@code LIVE_STALL_RECOVERY_SECONDS} (and {@code STREAM_TOTAL_TIMEOUT}).
+     */
+    public static RetryPolicy afterWait(Settings s, Duration attemptCost) {
         Duration bound = s.totalTimeout().isZero() || s.liveStallRecovery().compareTo(s.totalTimeout()) < 0
                 ? s.liveStallRecovery() : s.totalTimeout();
         if (bound.isZero()) {
             bound = Duration.ofNanos(1); // zero means no retries here, not "no bound"
         }
         return new RetryPolicy(s.retryAttempts(), s.retryDelay(), s.retryExponentialBackoff(), bound,
-                s.maxFailoverAttempts(), s.firstDataDeadline());
+                s.maxFailoverAttempts(), attemptCost);
     }
 
     /** The wait before retry number {@code n} (1-based): the delay, times 1.5 per earlier retry with backoff. */

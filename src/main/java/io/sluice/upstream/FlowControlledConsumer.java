@@ -39,8 +39,10 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     private volatile boolean paused;
     private volatile boolean abandoned;
     private FutureCallback<Void> resultCallback;
-    /** Where to close this exchange's connection when it is abandoned after its head; set before the exchange. */
+    /** Where to close this exchange's connection when it is abandoned; set before the exchange starts. */
     private volatile UpstreamSessions sessions;
+    /** The exchange's context: it names the connection once the request is on one, before any answer. */
+    private volatile HttpCoreContext exchangeContext;
     /** This exchange's connection, by its local address, once the response head is in. */
     private volatile SocketAddress connection;
 
@@ -200,13 +202,22 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
         }
     }
 
-    void closeWith(UpstreamSessions s) {
+    void closeWith(UpstreamSessions s, HttpCoreContext context) {
         this.sessions = s;
+        this.exchangeContext = context;
     }
 
     private boolean closeConnection() {
         UpstreamSessions s = sessions;
-        return s != null && s.closeNow(connection);
+        if (s == null) {
+            return false;
+        }
+        SocketAddress local = connection;
+        if (local == null) {
+            HttpCoreContext c = exchangeContext;
+            local = c == null || c.getEndpointDetails() == null ? null : c.getEndpointDetails().getLocalAddress();
+        }
+        return s.closeNow(local);
     }
 
     @Override

@@ -228,7 +228,7 @@ public class UpstreamClient {
         request.headers().keySet().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
         names.removeAll(HOP_BY_HOP);
         context.setAttribute(HEADER_SCOPE, new HeaderScope(Set.copyOf(names), request.headerOrigins()));
-        consumer.closeWith(sessions);
+        consumer.closeWith(sessions, context);
         return client.execute(producer, consumer, null, context, new FutureCallback<>() {
             @Override
             public void completed(Void result) {

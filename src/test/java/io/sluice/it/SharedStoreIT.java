@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SharedStoreIT {
     private static final RedisServer REDIS = RedisServer.onFreePort();
     /** The embedded Tomcat's port (arquillian.xml); each instance is a context on it. */
-    private static final String HOST = "http://127.0.0.1:18881";
+    private static final String HOST = "http://127.0.0.1:" + System.getProperty("it.tomcat.port", "18881");
     private static final Duration SYNC = Duration.ofMillis(300);
 
     private final Api a = new Api(HOST + "/a");

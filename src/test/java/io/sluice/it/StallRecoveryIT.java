@@ -52,4 +52,25 @@ class StallRecoveryIT extends SluiceIT {
                     () -> upstream.openConnections() <= 1);
         }
     }
+
+    @Test
+    void aPlaylistThatNeverComesIsFailedOverBeforeThePlayerGivesUp() throws Exception {
+        // hls.js gives a playlist request 10 s; on the shipped defaults Sluice used to wait 62 s for a hung one.
+        upstream.route("/hung/index.m3u8", TestUpstream.stall());
+        io.sluice.testing.LiveHls.serve(upstream, "/lively", 40);
+        String id = api.register(upstream.url("/hung/index.m3u8"),
+                "\"failover_urls\":[\"" + upstream.url("/lively/index.m3u8") + "\"]");
+        long start = System.nanoTime();
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                api.request("/hls/" + id + "/playlist.m3u8").timeout(Duration.ofSeconds(30)).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("hung playlist answered from the backup after " + millis + " ms on defaults");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("#EXTINF"), r.body());
+        assertTrue(millis < 10_000, "answered after " + millis + " ms");
+        assertEquals(1, upstream.requests("/hung/index.m3u8"), "a hung playlist is not retried: the player waited already");
+        Await.until("the hung request's connection is closed", Duration.ofSeconds(2),
+                () -> upstream.openConnections("/hung/index.m3u8") == 0);
+    }
 }

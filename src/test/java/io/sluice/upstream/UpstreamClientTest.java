@@ -205,6 +205,22 @@ class UpstreamClientTest {
     }
 
     @Test
+    void cancellingAnExchangeStillWaitingForItsAnswerClosesTheConnectionAtOnce() throws Exception {
+        upstream.route("/hung.m3u8", TestUpstream.stall());
+        for (int i = 0; i < 5; i++) {
+            RecordingSink sink = new RecordingSink();
+            URI uri = URI.create(upstream.url("/hung.m3u8"));
+            FlowControlledConsumer consumer = new FlowControlledConsumer(sink, uri);
+            var future = client.open(new UpstreamRequest(uri, "ua", Map.of()), consumer);
+            Await.until("the request is in", Duration.ofSeconds(5), () -> upstream.openConnections("/hung.m3u8") == 1);
+            consumer.abandon();
+            future.cancel(true);
+            Await.until("upstream connection closed", Duration.ofMillis(500),
+                    () -> upstream.openConnections("/hung.m3u8") == 0);
+        }
+    }
+
+    @Test
     void aHugeReplyToAJsonPostIsReadOnlyUpToTheLimit() throws Exception {
         long huge = 400L * 1024 * 1024;
         upstream.route("/hook", TestUpstream.hugeReply(200, huge));
