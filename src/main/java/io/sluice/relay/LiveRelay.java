@@ -387,25 +387,43 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     /**
      * While the current source is retried, connects the source an automatic failover would move to. What it
      * sends waits in its own bounded buffer until it is promoted or dropped. Not for transcoded streams (a second
-     * FFmpeg), nor with a resolver (asked only at the failover), nor when there are no retries to wait through.
+     * FFmpeg), nor with a resolver (asked only at the failover), nor when there are no retries to wait through,
+     * nor past the provider's connection limit: the standby is a second connection while the retry holds one.
+     * Called without the relay's lock: the limit is counted over other relays, which lock themselves.
      */
     private void connectStandby() {
-        if (standby != null || stream.spec().transcode() != null || owner.settings().retryAttempts() == 0) {
+        if (stream.spec().transcode() != null || owner.settings().retryAttempts() == 0) {
             return;
         }
         owner.recovery().nextFailoverUrl(stream.recoverySubject()).ifPresent(next -> {
-            var spec = stream.spec();
             URI uri = URI.create(next);
-            UpstreamConnection s = new UpstreamConnection(uri, 0, this);
-            s.early = new java.io.ByteArrayOutputStream();
-            HttpFeed http = new HttpFeed(new FlowControlledConsumer(s, uri));
-            s.feed(http);
-            standby = s;
-            standbyFinalUri = null;
-            LOG.fine(() -> "standby connecting stream=" + stream.id() + " url=" + uri);
-            http.started(owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers()),
-                    http.consumer));
+            if (!owner.standbyFits(uri)) {
+                LOG.fine(() -> "no standby stream=" + stream.id() + ": the provider's connection limit is reached");
+                return;
+            }
+            synchronized (this) {
+                if (standby != null || state != State.RECOVERING) {
+                    return;
+                }
+                var spec = stream.spec();
+                UpstreamConnection s = new UpstreamConnection(uri, 0, this);
+                s.early = new java.io.ByteArrayOutputStream();
+                HttpFeed http = new HttpFeed(new FlowControlledConsumer(s, uri));
+                s.feed(http);
+                standby = s;
+                standbyFinalUri = null;
+                LOG.fine(() -> "standby connecting stream=" + stream.id() + " url=" + uri);
+                // The stream's headers (often credentials) go to its own hosts, as for its current connection.
+                http.started(owner.upstream().open(new UpstreamRequest(uri, spec.userAgent(), spec.headers())
+                        .withHeaderOrigins(stream.headerOrigins()), http.consumer));
+            }
         });
+    }
+
+    /** The host of the standby connection, or null; for the provider limit. */
+    synchronized String standbyHost() {
+        UpstreamConnection s = standby;
+        return s == null || s.uri.getHost() == null ? null : s.uri.getHost().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The failover went to the standby's source: it becomes current, and what it sent goes to players now. */
@@ -628,6 +646,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             return;
         }
         RecoveryEpisode ep;
+        boolean standbyWanted;
         synchronized (this) {
             if (c != current) {
                 return;
@@ -650,9 +669,10 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             ep = recovery.episodeFor(f, () -> afterStall
                     ? owner.recovery().newEpisodeAfterStall(stream.sources())
                     : owner.recovery().newEpisode(stream.sources()));
-            if (fresh && ep != null) {
-                connectStandby();
-            }
+            standbyWanted = fresh && ep != null;
+        }
+        if (standbyWanted) {
+            connectStandby();
         }
         if (ep == null) {
             LOG.info(() -> "transcoder refused stream=" + stream.id() + ": " + f.message());

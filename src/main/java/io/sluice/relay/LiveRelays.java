@@ -150,6 +150,29 @@ public class LiveRelays {
         }
     }
 
+    /**
+     * May a relay connect a standby to {@code uri} (a second connection while its source is retried)? Only while
+     * that provider host has room under {@code PROVIDER_MAX_CONNECTIONS}, counting every stream's place and
+     * standby there. Best effort: two relays deciding at the same moment may both take the last place.
+     */
+    boolean standbyFits(URI uri) {
+        int max = settings.providerMaxConnections();
+        if (max == 0) {
+            return true;
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+        Set<String> placed = new java.util.HashSet<>();
+        all.stream().filter(LiveRelay::holdsProviderPlace).forEach(r -> placed.add(r.streamId()));
+        long used = all.stream().filter(r -> placed.contains(r.streamId()) && host.equals(hostOf(r.stream()))).count()
+                + all.stream().filter(r -> host.equals(r.standbyHost())).count();
+        synchronized (admissions) {
+            long now = System.nanoTime();
+            used += admissions.entrySet().stream().filter(e -> e.getValue().host().equals(host)
+                    && now - e.getValue().until() < 0 && !placed.contains(e.getKey())).count();
+        }
+        return used < max;
+    }
+
     /** A stream admitted but not connected yet, and until when its place is kept for it. */
     private record Admission(String host, long until) {
     }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 class ProviderLimitIT extends SluiceIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return war(Map.of("PROVIDER_MAX_CONNECTIONS", "1", "PROVIDER_LIMIT_POLICY", "reject"));
+        // Retries on, so that a stream recovering would connect a standby (a second connection) ahead.
+        return war(Map.of("PROVIDER_MAX_CONNECTIONS", "1", "PROVIDER_LIMIT_POLICY", "reject",
+                "STREAM_RETRY_ATTEMPTS", "2"));
     }
 
     @Test
@@ -59,6 +61,28 @@ class ProviderLimitIT extends SluiceIT {
                 ids.forEach(id -> api.delete("/streams/" + id));
                 Await.until("the provider let go", Duration.ofSeconds(10), () -> upstream.openConnections() == 0);
             }
+        }
+    }
+
+    @Test
+    void aStreamRecoveringOnAFullProviderConnectsNoStandbyBesideItsRetry() throws Exception {
+        byte[] start = io.sluice.testing.LiveTs.packets(0, 2000);
+        upstream.route("/live/st.ts", TestUpstream.firstThen(
+                TestUpstream.stallAfter(start, start.length, "video/mp2t"), TestUpstream.stall()));
+        upstream.route("/backup/st.ts", TestUpstream.liveTs(200_000));
+        String id = api.register(upstream.url("/live/st.ts"),
+                "\"failover_urls\":[\"" + upstream.url("/backup/st.ts") + "\"]");
+        int[] most = new int[1];
+        try (Player p = Player.play(playerUrl(id), 1024)) {
+            Await.until("the primary's bytes arrive", Duration.ofSeconds(10), () -> p.total() >= start.length / 2);
+            // The retries take seconds; a standby would sit beside them all that time.
+            Await.until("bytes from the backup", Duration.ofSeconds(30), () -> {
+                most[0] = Math.max(most[0], upstream.openConnections());
+                return p.total() > start.length + 100_000;
+            });
+            assertTrue(upstream.requests("/live/st.ts") >= 2, "the stalled source was retried");
+            assertEquals(1, upstream.requests("/backup/st.ts"), "the backup was connected once, at the failover");
+            assertEquals(1, most[0], "never two connections to a provider that allows one");
         }
     }
 }
