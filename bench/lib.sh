@@ -4,7 +4,7 @@
 # build_bench SOURCE.java: packages the WAR, compiles the test helpers and the bench class.
 build_bench() {
   mvn -q -B -DskipTests package test-compile
-  javac -d "$OUT/classes" -cp target/test-classes "$1"
+  javac -d "$OUT/classes" -cp "target/test-classes${BENCH_CLASSPATH:+:$BENCH_CLASSPATH}" "$1"
 }
 
 # start_sluice PORT LOG [NAME=VALUE ...]: runs the dev server with those settings, stops it on exit,
@@ -21,5 +21,32 @@ start_sluice() {
     sleep 1
   done
   echo "Sluice did not start; see $log" >&2
+  return 1
+}
+
+# stock_tomcat PORT LOG [NAME=VALUE ...]: target/sluice.war as ROOT in a stock Tomcat 10.1 (its zip from the
+# Maven repository, default server.xml: only the connector's port changed and the shutdown port disabled), run
+# with those settings; stopped on exit. Sets CATALINA_HOME and TOMCAT_PID; waits until /health/live answers.
+TOMCAT_VERSION=10.1.55
+stock_tomcat() {
+  local port="$1" log="$2"
+  shift 2
+  local zip="$HOME/.m2/repository/org/apache/tomcat/tomcat/$TOMCAT_VERSION/tomcat-$TOMCAT_VERSION.zip"
+  [ -f "$zip" ] || mvn -q -B dependency:get -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:zip -Dtransitive=false
+  CATALINA_HOME="$OUT/apache-tomcat-$TOMCAT_VERSION"
+  rm -rf "$CATALINA_HOME"
+  (cd "$OUT" && unzip -q "$zip")
+  chmod +x "$CATALINA_HOME"/bin/*.sh
+  rm -rf "$CATALINA_HOME"/webapps/*
+  cp target/sluice.war "$CATALINA_HOME/webapps/ROOT.war"
+  sed -i -e "s/port=\"8080\"/port=\"$port\"/" -e 's/port="8005"/port="-1"/' "$CATALINA_HOME/conf/server.xml"
+  env -u PORT "$@" CATALINA_HOME="$CATALINA_HOME" CATALINA_BASE="$CATALINA_HOME" \
+    CATALINA_OPTS="${TOMCAT_OPTS:--Xmx256m}" "$CATALINA_HOME/bin/catalina.sh" run > "$log" 2>&1 &
+  TOMCAT_PID=$!
+  for _ in $(seq 1 120); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/health/live" && return 0
+    sleep 1
+  done
+  echo "Tomcat did not start; see $log" >&2
   return 1
 }
