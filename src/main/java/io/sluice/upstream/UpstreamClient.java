@@ -106,6 +106,11 @@ public class UpstreamClient {
 
     private volatile boolean stopping;
 
+    /** Upstream connections open now (each is remembered until it closes). */
+    int openConnections() {
+        return sessions.size();
+    }
+
     private void reactorTrouble(Exception e) {
         if (stopping && e instanceof java.nio.channels.ClosedSelectorException) {
             return;

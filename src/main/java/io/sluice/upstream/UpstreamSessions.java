@@ -16,6 +16,11 @@ import org.apache.hc.core5.reactor.IOSessionListener;
  */
 final class UpstreamSessions implements IOSessionListener {
     private final Map<SocketAddress, IOSession> open = new ConcurrentHashMap<>();
+    /**
+     * Each session's local address, by session id: a closed socket no longer tells its address, and an entry
+     * left behind would keep the session and its buffers for good.
+     */
+    private final Map<String, SocketAddress> addressOf = new ConcurrentHashMap<>();
 
     /** Closes the connection whose local end is {@code local}, if it is still open; true when one was closed. */
     boolean closeNow(SocketAddress local) {
@@ -23,25 +28,27 @@ final class UpstreamSessions implements IOSessionListener {
         if (s == null) {
             return false;
         }
+        addressOf.remove(s.getId());
         s.close(CloseMode.IMMEDIATE);
         return true;
     }
 
     int size() {
-        return open.size();
+        return Math.max(open.size(), addressOf.size());
     }
 
     @Override
     public void connected(IOSession session) {
         SocketAddress local = session.getLocalAddress();
         if (local != null) {
+            addressOf.put(session.getId(), local);
             open.put(local, session);
         }
     }
 
     @Override
     public void disconnected(IOSession session) {
-        SocketAddress local = session.getLocalAddress();
+        SocketAddress local = addressOf.remove(session.getId());
         if (local != null) {
             open.remove(local, session);
         }

@@ -221,6 +221,28 @@ class UpstreamClientTest {
     }
 
     @Test
+    void connectionsThatClosedAreForgotten() throws Exception {
+        // Each remembered connection holds its session and buffers: one left behind per exchange is a leak.
+        upstream.route("/hook", ex -> {
+            ex.readBody();
+            ex.respond(204, null, new byte[0]);
+        });
+        upstream.route("/live.ts", TestUpstream.liveTs(500_000));
+        for (int i = 0; i < 20; i++) {
+            client.postJson(URI.create(upstream.url("/hook")), "{}", Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
+            RecordingSink sink = new RecordingSink();
+            URI uri = URI.create(upstream.url("/live.ts"));
+            FlowControlledConsumer consumer = new FlowControlledConsumer(sink, uri);
+            var future = client.open(new UpstreamRequest(uri, "ua", Map.of()), consumer);
+            Await.until("data flows", Duration.ofSeconds(5), () -> sink.received() > 1_000);
+            consumer.abandon();
+            future.cancel(true);
+        }
+        // What is left is the one pooled connection the posts reuse.
+        Await.until("closed connections forgotten", Duration.ofSeconds(5), () -> client.openConnections() <= 1);
+    }
+
+    @Test
     void aHugeReplyToAJsonPostIsReadOnlyUpToTheLimit() throws Exception {
         long huge = 400L * 1024 * 1024;
         upstream.route("/hook", TestUpstream.hugeReply(200, huge));
