@@ -5,12 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${BENCH_PORT:-18189}"
-OUT=target/bench
-mkdir -p "$OUT"
 . bench/lib.sh
-command -v ffmpeg >/dev/null || { echo "needs ffmpeg (Debian package ffmpeg)" >&2; exit 1; }
-
-build_bench bench/src/io/sluice/bench/BroadcastBench.java
-start_sluice "$PORT" "$OUT/sluice-broadcast.log" -u API_TOKEN BROADCAST_MAX_CONCURRENT=2
-timeout 900 java ${BENCH_JAVA_OPTS:-} -cp "$OUT/classes:target/test-classes" io.sluice.bench.BroadcastBench \
-  "http://127.0.0.1:$PORT" | tee "$OUT/broadcast-report.txt"
+ffmpeg_bench broadcast BroadcastBench BROADCAST_MAX_CONCURRENT=2

@@ -1,10 +1,26 @@
 # Shared by the bench scripts: build, then start Sluice as the README does, on a port of the bench's own.
-# Source it from the project root.
+# Source it from the project root. Reports and logs go to $OUT (target/bench unless the script says otherwise).
+OUT="${OUT:-target/bench}"
+mkdir -p "$OUT"
 
-# build_bench SOURCE.java: packages the WAR, compiles the test helpers and the bench class.
+# ffmpeg_bench NAME CLASS [NAME=VALUE ...]: the FFmpeg benches' run. Needs ffmpeg; builds bench CLASS, starts
+# Sluice on $PORT without an API token and with the given settings, and runs CLASS against it (at most 15
+# minutes); its table goes to the terminal and to $OUT/NAME-report.txt, Sluice's log to $OUT/sluice-NAME.log.
+ffmpeg_bench() {
+  local name="$1" class="$2"
+  shift 2
+  command -v ffmpeg >/dev/null || { echo "needs ffmpeg (Debian package ffmpeg)" >&2; exit 1; }
+  build_bench "bench/src/io/sluice/bench/$class.java"
+  start_sluice "$PORT" "$OUT/sluice-$name.log" -u API_TOKEN "$@"
+  timeout 900 java ${BENCH_JAVA_OPTS:-} -cp "$OUT/classes:target/test-classes" "io.sluice.bench.$class" \
+    "http://127.0.0.1:$PORT" | tee "$OUT/$name-report.txt"
+}
+
+# build_bench SOURCE.java: packages the WAR, compiles the test helpers and the bench class with the bench
+# helpers it uses (from bench/src).
 build_bench() {
   mvn -q -B -DskipTests package test-compile
-  javac -d "$OUT/classes" -cp "target/test-classes${BENCH_CLASSPATH:+:$BENCH_CLASSPATH}" "$1"
+  javac -d "$OUT/classes" -cp "target/test-classes${BENCH_CLASSPATH:+:$BENCH_CLASSPATH}" -sourcepath bench/src "$1"
 }
 
 # start_sluice PORT LOG [NAME=VALUE ...]: runs the dev server with those settings, stops it on exit,

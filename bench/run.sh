@@ -5,8 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${BENCH_PORT:-18185}"
-OUT=target/bench
-mkdir -p "$OUT"
 . bench/lib.sh
 
 build_bench bench/src/io/sluice/bench/RelayBench.java

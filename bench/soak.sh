@@ -9,8 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MINUTES="${1:-30}"
 PORT="${BENCH_PORT:-18187}"
-OUT=target/bench
-mkdir -p "$OUT"
 . bench/lib.sh
 
 build_bench bench/src/io/sluice/bench/SoakBench.java

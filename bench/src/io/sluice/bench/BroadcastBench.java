@@ -6,8 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +21,6 @@ public final class BroadcastBench {
     private static final int CPU_SECONDS = Integer.getInteger("bench.seconds", 10);
     private static final int SEGMENT = Integer.getInteger("bench.segment", 2);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final long TICKS = 100; // USER_HZ on Linux
 
     private BroadcastBench() {
     }
@@ -69,31 +66,9 @@ public final class BroadcastBench {
     }
 
     private static double cpuPercent() throws Exception {
-        long before = ffmpegTicks();
-        long t0 = System.nanoTime();
+        FfmpegCpu cpu = FfmpegCpu.start();
         Thread.sleep(CPU_SECONDS * 1000L); // the measurement window itself
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return (ffmpegTicks() - before) / (double) TICKS / seconds * 100;
-    }
-
-    /** user + system ticks of every ffmpeg writing to a pipe (Sluice's broadcast processes). */
-    private static long ffmpegTicks() throws Exception {
-        long sum = 0;
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmd.startsWith("ffmpeg ") && cmd.contains("pipe:1")) {
-                        String stat = Files.readString(p.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-                    }
-                } catch (Exception gone) {
-                    // the process ended meanwhile
-                }
-            }
-        }
-        return sum;
+        return cpu.percentOfOneCore();
     }
 
     private static void post(String url, String body) throws Exception {

@@ -55,10 +55,11 @@ public final class RelayBench {
             // The same stream under a second path, so direct players do not count as Sluice's connections.
             upstream.route("/live/direct.ts", TestUpstream.liveTs(RATE));
             String direct = upstream.url("/live/direct.ts");
-            String id = register(sluice, upstream.url("/live/bench.ts"));
+            String id = StreamsApi.register(HTTP, sluice, "{\"url\":\"" + upstream.url("/live/bench.ts") + "\"}");
             String viaSluice = sluice + "/stream/" + id;
 
-            System.out.printf("%nidle: threads=%d heapUsedAfterGc=%.1f MiB%n", threads(pid), heapMiB(pid));
+            System.out.printf("%nidle: threads=%d heapUsedAfterGc=%.1f MiB%n", SluiceJvm.threads(pid),
+                    SluiceJvm.heapMiB(pid));
 
             System.out.println("\n(a) throughput, players reading as fast as they can");
             System.out.println("players | via Sluice agg MB/s | per player min/median | direct agg MB/s | per player min/median | ratio agg");
@@ -82,15 +83,16 @@ public final class RelayBench {
             System.out.printf("first byte ms: min %.1f  median %.1f  max %.1f%n", ttfb[0], ttfb[10], ttfb[19]);
 
             System.out.println("\n(c) slow players (each reads 16 KiB per second of a " + RATE / 1e6 + " MB/s stream)");
-            double idleHeap = heapMiB(pid);
+            double idleHeap = SluiceJvm.heapMiB(pid);
             for (int n : new int[]{100, 500}) {
                 Players slow = Players.open(viaSluice + "?client_id=slow", n, true);
                 waitForBytes(slow);
                 sleep(3000);
-                int threads = threads(pid);
+                int threads = SluiceJvm.threads(pid);
                 System.out.println("  thread groups: " + threadGroups(pid));
-                Files.writeString(Path.of("target/bench/heap-histogram-" + n + ".txt"), jcmd(pid, "GC.class_histogram"));
-                double heap = heapMiB(pid);
+                Files.writeString(Path.of("target/bench/heap-histogram-" + n + ".txt"),
+                        SluiceJvm.jcmd(pid, "GC.class_histogram"));
+                double heap = SluiceJvm.heapMiB(pid);
                 System.out.printf("%d slow players: threads=%d heapUsedAfterGc=%.1f MiB (%.1f KiB per player over idle)"
                         + " upstream connections open=%d%n", n, threads, heap, (heap - idleHeap) * 1024 / n,
                         upstream.openConnections("/live/bench.ts"));
@@ -224,57 +226,15 @@ public final class RelayBench {
         }
     }
 
-    private static String register(String sluice, String url) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sluice + "/streams"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\"}"));
-        String token = System.getenv("API_TOKEN");
-        if (token != null && !token.isEmpty()) {
-            b.header("X-API-Token", token);
-        }
-        String body = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("\"stream_id\":\"([0-9a-f]{32})\"").matcher(body);
-        if (!m.find()) {
-            throw new IllegalStateException("registration failed: " + body);
-        }
-        return m.group(1);
-    }
-
-    static int threads(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("Threads:")) {
-                return Integer.parseInt(line.substring(8).trim());
-            }
-        }
-        return -1;
-    }
-
     /** Thread names with their trailing numbers cut, counted: which pools the threads belong to. */
     static String threadGroups(long pid) throws IOException, InterruptedException {
         java.util.Map<String, Integer> groups = new java.util.TreeMap<>();
-        String dump = jcmd(pid, "Thread.print");
+        String dump = SluiceJvm.jcmd(pid, "Thread.print");
         Matcher m = Pattern.compile("^\"([^\"]*)\"", Pattern.MULTILINE).matcher(dump);
         while (m.find()) {
             groups.merge(m.group(1).replaceAll("[-#]?\\d+$", ""), 1, Integer::sum);
         }
         return groups.toString();
-    }
-
-    /** Heap in use right after a full GC of the Sluice JVM, via jcmd. */
-    static double heapMiB(long pid) throws IOException, InterruptedException {
-        jcmd(pid, "GC.run");
-        String info = jcmd(pid, "GC.heap_info");
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-        return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : -1;
-    }
-
-    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return out;
     }
 
     static void sleep(long ms) {

@@ -9,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,11 +63,11 @@ public final class SoakBench {
                                 .append('"').append(upstream.url("/live/" + s + "/" + k + ".ts")).append('"');
                     }
                 }
-                ids.add(register(sluice, "{\"url\":\"" + upstream.url("/live/" + s + "/0.ts") + "\",\"failover_urls\":["
-                        + failovers + "],\"metadata\":{\"group\":\"g" + (s % 3) + "\"}}"));
+                ids.add(StreamsApi.register(HTTP, sluice, "{\"url\":\"" + upstream.url("/live/" + s + "/0.ts")
+                        + "\",\"failover_urls\":[" + failovers + "],\"metadata\":{\"group\":\"g" + (s % 3) + "\"}}"));
             }
             LiveHls.serve(upstream, "/hls", 100);
-            String hlsId = register(sluice, "{\"url\":\"" + upstream.url("/hls/index.m3u8") + "\"}");
+            String hlsId = StreamsApi.register(HTTP, sluice, "{\"url\":\"" + upstream.url("/hls/index.m3u8") + "\"}");
             long started = System.nanoTime();
             upstream.route("/hook", ex -> {
                 ex.readBody();
@@ -104,8 +102,9 @@ public final class SoakBench {
             long nextSample = System.nanoTime() + TimeUnit.SECONDS.toNanos(SAMPLE_SECONDS);
             while (nextSample - end <= 0) {
                 sleepUntil(nextSample);
-                double[] s = {TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 60.0, heapMiB(pid),
-                        threads(pid), openFiles(pid), upstream.openConnections(), watching.get()};
+                double[] s = {TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 60.0,
+                        SluiceJvm.heapMiB(pid), SluiceJvm.threads(pid), SluiceJvm.openFiles(pid),
+                        upstream.openConnections(), watching.get()};
                 samples.add(s);
                 System.out.printf("| %.1f | %.1f | %.0f | %.0f | %.0f | %.0f |%n", s[0], s[1], s[2], s[3], s[4], s[5]);
                 nextSample += TimeUnit.SECONDS.toNanos(SAMPLE_SECONDS);
@@ -233,57 +232,10 @@ public final class SoakBench {
         }
     }
 
-    static String register(String sluice, String json) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sluice + "/streams"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-        String token = System.getenv("API_TOKEN");
-        if (token != null && !token.isEmpty()) {
-            b.header("X-API-Token", token);
-        }
-        String body = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("\"stream_id\":\"([0-9a-f]{32})\"").matcher(body);
-        if (!m.find()) {
-            throw new IllegalStateException("registration failed: " + body);
-        }
-        return m.group(1);
-    }
-
     static Thread daemon(String name, Runnable r) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
-    }
-
-    static int threads(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("Threads:")) {
-                return Integer.parseInt(line.substring(8).trim());
-            }
-        }
-        return -1;
-    }
-
-    static long openFiles(long pid) throws IOException {
-        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            return fds.count();
-        }
-    }
-
-    /** Heap in use right after a full GC of the Sluice JVM, via jcmd. */
-    static double heapMiB(long pid) throws IOException, InterruptedException {
-        jcmd(pid, "GC.run");
-        String info = jcmd(pid, "GC.heap_info");
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-        return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : -1;
-    }
-
-    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return out;
     }
 
     static void sleepUntil(long nanos) {

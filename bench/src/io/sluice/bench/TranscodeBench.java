@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +21,6 @@ public final class TranscodeBench {
     private static final int TRIALS = Integer.getInteger("bench.trials", 5);
     private static final int CPU_SECONDS = Integer.getInteger("bench.seconds", 10);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final long TICKS = 100; // USER_HZ on Linux
 
     private TranscodeBench() {
     }
@@ -65,35 +62,14 @@ public final class TranscodeBench {
 
     /** Reads the stream for a while and measures the CPU time of the FFmpeg processes meanwhile. */
     private static double cpuPercentWhileReading(InputStream in, byte[] buf) throws Exception {
-        long before = ffmpegTicks();
+        FfmpegCpu cpu = FfmpegCpu.start();
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < CPU_SECONDS * 1_000_000_000L) {
             if (in.read(buf) < 0) {
                 break;
             }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return (ffmpegTicks() - before) / (double) TICKS / seconds * 100;
-    }
-
-    /** user + system ticks of every process whose command is ffmpeg writing to a pipe (Sluice's transcoders). */
-    private static long ffmpegTicks() throws Exception {
-        long sum = 0;
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmd.startsWith("ffmpeg ") && cmd.contains("pipe:1")) {
-                        String stat = Files.readString(p.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-                    }
-                } catch (Exception gone) {
-                    // the process ended meanwhile
-                }
-            }
-        }
-        return sum;
+        return cpu.percentOfOneCore();
     }
 
     private static String register(String sluice, String url, String profile) throws Exception {

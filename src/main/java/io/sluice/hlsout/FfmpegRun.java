@@ -1,17 +1,14 @@
 package io.sluice.hlsout;
 
 import io.sluice.support.DaemonThreads;
-import java.io.BufferedReader;
+import io.sluice.support.LastErrorLine;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * One FFmpeg run writing MPEG-TS to its standard output (a broadcast's programme, a transcoded stream's HLS
@@ -21,7 +18,6 @@ import java.util.regex.Pattern;
  * itself, {@code ended} is told once; not when it was stopped.
  */
 public final class FfmpegRun {
-    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S+");
     private static final long STOP_GRACE_SECONDS = 5;
 
     /** How a run ended by itself: FFmpeg's exit code and what it said last. */
@@ -46,7 +42,7 @@ public final class FfmpegRun {
     private volatile boolean stopping;
     private volatile long lastNumber = -1;
     private volatile long bytes;
-    private volatile String lastError = "";
+    private final LastErrorLine lastError = new LastErrorLine();
     private volatile Instant startedAt;
     private volatile Instant firstSegmentAt;
     private volatile Exit exit;
@@ -74,7 +70,7 @@ public final class FfmpegRun {
         process = p;
         startedAt = clock.instant();
         p.getOutputStream().close();
-        DaemonThreads.named("sluice-ffmpeg-log").newThread(() -> keepLastError(p)).start();
+        DaemonThreads.named("sluice-ffmpeg-log").newThread(() -> lastError.readFrom(p)).start();
         DaemonThreads.named("sluice-ffmpeg-" + name).newThread(() -> run(p)).start();
     }
 
@@ -101,7 +97,7 @@ public final class FfmpegRun {
             // The pipe closed under us: a stop, or FFmpeg died; the exit code tells which.
         }
         int code = waitFor(p);
-        Exit e = new Exit(code, lastError, finalSegmentNumber(), secondsStreamed());
+        Exit e = new Exit(code, lastError.get(), finalSegmentNumber(), secondsStreamed());
         exit = e;
         done.countDown();
         if (!stopping) {
@@ -198,25 +194,11 @@ public final class FfmpegRun {
     }
 
     public String lastError() {
-        return lastError;
+        return lastError.get();
     }
 
     private double secondsStreamed() {
         Instant s = startedAt;
         return s == null ? 0 : (clock.millis() - s.toEpochMilli()) / 1000.0;
-    }
-
-    private void keepLastError(Process p) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    String clean = URL.matcher(line.trim()).replaceAll("<url>");
-                    lastError = clean.length() > 300 ? clean.substring(0, 300) : clean;
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
     }
 }

@@ -1,5 +1,11 @@
 package io.sluice.hlsout;
 
+import io.sluice.ts.EsKind;
+import io.sluice.ts.Pat;
+import io.sluice.ts.Pes;
+import io.sluice.ts.Pmt;
+import io.sluice.ts.SectionAssembler;
+import io.sluice.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;
 
@@ -7,13 +13,14 @@ import java.util.function.Consumer;
  * Cuts an MPEG-TS byte stream (FFmpeg's output) into HLS segments: a new segment starts at a video key frame
  * (FFmpeg's muxer sets the random access indicator on them) once the current one has reached the target duration,
  * and begins with the latest PAT and PMT so every segment decodes on its own. Durations come from the PES
- * timestamps. Audio-only streams are cut on audio packets. Pure: bytes in, segments out, no I/O.
+ * timestamps. Audio-only streams are cut on audio packets. Pure: bytes in, segments out, no I/O; the packets
+ * and tables are read with {@code io.sluice.ts}.
  */
 public final class TsSegmenter {
-    static final int PACKET = 188;
+    static final int PACKET = TsPacket.SIZE;
     /** A segment is cut here whatever the key frames do, so one segment stays a bounded piece of memory. */
     static final int MAX_SEGMENT_BYTES = 32 * 1024 * 1024;
-    private static final long PTS_MASK = (1L << 33) - 1;
+    private static final long PTS_MASK = Pes.PTS_WRAP - 1;
 
     /** One cut segment: its bytes and its duration in seconds. */
     public record Cut(byte[] bytes, double seconds) {
@@ -23,6 +30,8 @@ public final class TsSegmenter {
     private final Consumer<Cut> out;
     private final byte[] carry = new byte[PACKET];
     private int carried;
+    private final SectionAssembler patSection = new SectionAssembler();
+    private final SectionAssembler pmtSection = new SectionAssembler();
     private byte[] pat;
     private byte[] pmt;
     private int pmtPid = -1;
@@ -51,12 +60,12 @@ public final class TsSegmenter {
                 return;
             }
             carried = 0;
-            if (carry[0] == 0x47) {
+            if (TsPacket.isSync(carry, 0)) {
                 packet(carry, 0);
             }
         }
         while (i < end) {
-            if (b[i] != 0x47) {
+            if (!TsPacket.isSync(b, i)) {
                 i++; // lost sync: look for the next sync byte
                 continue;
             }
@@ -80,38 +89,28 @@ public final class TsSegmenter {
     }
 
     private void packet(byte[] b, int at) {
-        int pid = ((b[at + 1] & 0x1f) << 8) | (b[at + 2] & 0xff);
-        boolean start = (b[at + 1] & 0x40) != 0;
-        int afc = (b[at + 3] >> 4) & 3;
-        int payload = at + 4;
-        boolean randomAccess = false;
-        if ((afc & 2) != 0) {
-            int afLength = b[at + 4] & 0xff;
-            randomAccess = afLength > 0 && (b[at + 5] & 0x40) != 0;
-            payload = at + 5 + afLength;
-        }
-        boolean hasPayload = (afc & 1) != 0 && payload < at + PACKET;
-        if (pid == 0) {
+        int pid = TsPacket.pid(b, at);
+        if (pid == TsPacket.PAT_PID) {
             pat = copy(b, at);
-            if (start && hasPayload) {
-                readPat(b, payload, at + PACKET);
+            if (patSection.offer(b, at)) {
+                readPat();
             }
             append(b, at);
             return;
         }
         if (pid == pmtPid) {
             pmt = copy(b, at);
-            if (start && hasPayload) {
-                readPmt(b, payload, at + PACKET);
+            if (pmtSection.offer(b, at)) {
+                readPmt();
             }
             append(b, at);
             return;
         }
         int cutPid = videoPid >= 0 ? videoPid : audioPid;
-        if (pid == cutPid && start && hasPayload) {
-            long pts = pts(b, payload, at + PACKET);
-            boolean key = videoPid < 0 || randomAccess;
-            if (pts >= 0) {
+        if (pid == cutPid) {
+            long pts = Pes.pts(b, at);
+            boolean key = videoPid < 0 || TsPacket.randomAccess(b, at);
+            if (pts != Pes.NO_PTS) {
                 if (lastPts >= 0) {
                     long step = (pts - lastPts) & PTS_MASK;
                     if (step > 0 && step < 90_000) {
@@ -134,6 +133,23 @@ public final class TsSegmenter {
         append(b, at);
     }
 
+    private void readPat() {
+        Pat table = Pat.parse(patSection.section(), patSection.sectionLength());
+        if (table != null && table.pmtPid() != pmtPid) {
+            pmtPid = table.pmtPid();
+            pmtSection.reset(); // what it held belonged to the old PID
+        }
+    }
+
+    private void readPmt() {
+        Pmt table = Pmt.parse(pmtSection.section(), pmtSection.sectionLength());
+        if (table != null) {
+            // Cut on the first video stream; the key frames are what make a segment decodable on its own.
+            videoPid = table.firstPid(EsKind.VIDEO);
+            audioPid = table.firstPid(EsKind.AUDIO);
+        }
+    }
+
     private void open(long pts) {
         segment = new ByteArrayOutputStream(256 * 1024);
         if (pat != null) {
@@ -154,65 +170,6 @@ public final class TsSegmenter {
         if (segment != null) {
             segment.write(b, at, PACKET);
         }
-    }
-
-    private void readPat(byte[] b, int p, int end) {
-        p += 1 + (b[p] & 0xff); // pointer field
-        if (p + 8 > end || b[p] != 0x00) {
-            return;
-        }
-        int sectionLength = ((b[p + 1] & 0x0f) << 8) | (b[p + 2] & 0xff);
-        int entries = Math.min(p + 3 + sectionLength - 4, end);
-        for (int e = p + 8; e + 4 <= entries; e += 4) {
-            int program = ((b[e] & 0xff) << 8) | (b[e + 1] & 0xff);
-            if (program != 0) {
-                pmtPid = ((b[e + 2] & 0x1f) << 8) | (b[e + 3] & 0xff);
-                return;
-            }
-        }
-    }
-
-    private void readPmt(byte[] b, int p, int end) {
-        p += 1 + (b[p] & 0xff);
-        if (p + 12 > end || b[p] != 0x02) {
-            return;
-        }
-        int sectionLength = ((b[p + 1] & 0x0f) << 8) | (b[p + 2] & 0xff);
-        int last = Math.min(p + 3 + sectionLength - 4, end);
-        int infoLength = ((b[p + 10] & 0x0f) << 8) | (b[p + 11] & 0xff);
-        int video = -1;
-        int audio = -1;
-        for (int e = p + 12 + infoLength; e + 5 <= last; ) {
-            int type = b[e] & 0xff;
-            int pid = ((b[e + 1] & 0x1f) << 8) | (b[e + 2] & 0xff);
-            int esInfo = ((b[e + 3] & 0x0f) << 8) | (b[e + 4] & 0xff);
-            if (video < 0 && isVideo(type)) {
-                video = pid;
-            } else if (audio < 0 && isAudio(type)) {
-                audio = pid;
-            }
-            e += 5 + esInfo;
-        }
-        videoPid = video;
-        audioPid = audio;
-    }
-
-    private static boolean isVideo(int type) {
-        return type == 0x01 || type == 0x02 || type == 0x10 || type == 0x1b || type == 0x24 || type == 0x42;
-    }
-
-    private static boolean isAudio(int type) {
-        return type == 0x03 || type == 0x04 || type == 0x0f || type == 0x11 || type == 0x81 || type == 0x87;
-    }
-
-    /** The PTS of the PES starting at {@code p}, or -1. */
-    static long pts(byte[] b, int p, int end) {
-        if (p + 14 > end || b[p] != 0 || b[p + 1] != 0 || b[p + 2] != 1 || (b[p + 7] & 0x80) == 0) {
-            return -1;
-        }
-        int q = p + 9;
-        return (((long) (b[q] & 0x0e)) << 29) | ((b[q + 1] & 0xffL) << 22) | (((long) (b[q + 2] & 0xfe)) << 14)
-                | ((b[q + 3] & 0xffL) << 7) | ((b[q + 4] & 0xfeL) >> 1);
     }
 
     private static byte[] copy(byte[] b, int at) {

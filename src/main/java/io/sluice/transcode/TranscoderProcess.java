@@ -1,18 +1,16 @@
 package io.sluice.transcode;
 
 import io.sluice.support.DaemonThreads;
+import io.sluice.support.LastErrorLine;
 import io.sluice.upstream.BodySink;
 import io.sluice.upstream.Feed;
 import io.sluice.upstream.UpstreamFailure;
 import io.sluice.upstream.UpstreamFailureException;
 import io.sluice.upstream.UpstreamResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,6 @@ import java.util.regex.Pattern;
 public final class TranscoderProcess implements Feed {
     private static final int CHUNK = 64 * 1024;
     private static final Pattern HTTP_STATUS = Pattern.compile("(?:HTTP error|Server returned) (\\d{3})");
-    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S+");
 
     private final String streamId;
     private final List<String> command;
@@ -41,7 +38,7 @@ public final class TranscoderProcess implements Feed {
     private volatile boolean paused;
     private volatile boolean stopped;
     private volatile Process process;
-    private volatile String lastError = "";
+    private final LastErrorLine lastError = new LastErrorLine();
     /** Whether this transcoder holds one of the process slots; given back once, when its process has exited. */
     private final java.util.concurrent.atomic.AtomicBoolean slot;
 
@@ -106,7 +103,7 @@ public final class TranscoderProcess implements Feed {
             }
             p.getOutputStream().close();
             Process running = p;
-            DaemonThreads.named("sluice-transcoder-log").newThread(() -> keepLastError(running)).start();
+            DaemonThreads.named("sluice-transcoder-log").newThread(() -> lastError.readFrom(running)).start();
             pump(p);
         } catch (IOException e) {
             if (!stopped) {
@@ -164,7 +161,7 @@ public final class TranscoderProcess implements Feed {
         if (exit == 0) {
             sink.onEnd();
         } else {
-            sink.onFailure(failure(exit, lastError));
+            sink.onFailure(failure(exit, lastError.get()));
         }
     }
 
@@ -188,20 +185,6 @@ public final class TranscoderProcess implements Feed {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private void keepLastError(Process p) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                if (!line.isBlank()) {
-                    // Provider URLs (and the credentials some carry) stay out of events and logs.
-                    String clean = URL.matcher(line.trim()).replaceAll("<url>");
-                    lastError = clean.length() > 300 ? clean.substring(0, 300) : clean;
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
         }
     }
 

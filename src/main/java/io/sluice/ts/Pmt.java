@@ -58,6 +58,16 @@ public record Pmt(int programNumber, int version, int pcrPid, byte[] programInfo
         return new Pmt(program, version, pcrPid, info, List.copyOf(streams));
     }
 
+    /** The PID of the programme's first elementary stream of {@code kind}, or -1 when it has none. */
+    public int firstPid(EsKind kind) {
+        for (Es e : streams) {
+            if (e.kind() == kind) {
+                return e.pid();
+            }
+        }
+        return -1;
+    }
+
     public Pmt withVersion(int v) {
         return new Pmt(programNumber, v & 0x1F, pcrPid, programInfo, streams);
     }

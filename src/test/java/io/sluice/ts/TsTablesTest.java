@@ -67,6 +67,16 @@ class TsTablesTest {
     }
 
     @Test
+    void firstPidOfAKindIsTheFirstListedAndMinusOneWhenThereIsNone() {
+        Pmt pmt = new Pmt(1, 0, 0x101, new byte[0], List.of(new Pmt.Es(0x0F, 0x101, new byte[0]),
+                new Pmt.Es(0x1B, 0x102, new byte[0]), new Pmt.Es(0x03, 0x103, new byte[0]),
+                new Pmt.Es(0x24, 0x104, new byte[0])));
+        assertEquals(0x102, pmt.firstPid(EsKind.VIDEO));
+        assertEquals(0x101, pmt.firstPid(EsKind.AUDIO));
+        assertEquals(-1, pmt.firstPid(EsKind.OTHER));
+    }
+
+    @Test
     void aPmtLongerThanOnePacketIsCarriedAndReassembled() {
         byte[] longDescriptors = new byte[2 + 250];
         longDescriptors[0] = 0x0A; // ISO 639 language, long enough to need a second packet
