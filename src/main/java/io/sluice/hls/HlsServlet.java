@@ -97,7 +97,8 @@ public class HlsServlet extends HttpServlet {
         Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
         if (file.equals("playlist.m3u8")) {
             String suffix = clientSuffix(req);
-            HlsOutputs.Answer a = hlsOutputs.playlist(stream, suffix.isEmpty() ? "" : "?" + suffix.substring(1));
+            HlsOutputs.Answer a = stream.whileWaiting(client,
+                    () -> hlsOutputs.playlist(stream, suffix.isEmpty() ? "" : "?" + suffix.substring(1)));
             if (a.status() != 200) {
                 ServletProblems.send(resp, a.status(), a.detail());
                 return;

@@ -226,6 +226,23 @@ public final class Stream {
         return new Attachment(c, fresh[0]);
     }
 
+    /**
+     * An HLS request that waits for its answer (a transcoder's first segment takes FFmpeg's probe and a whole
+     * segment) keeps its session, and so the stream, in use while it waits: idle counts from the answer. Without
+     * this a first segment slower than the client or stream timeout ended the period, which stopped FFmpeg, and
+     * the next request started it again from nothing.
+     */
+    public <T> T whileWaiting(Client c, java.util.function.Supplier<T> request) {
+        c.connectionCount().incrementAndGet();
+        try {
+            return request.get();
+        } finally {
+            c.touch();
+            lastAccess = Instant.now();
+            c.connectionCount().decrementAndGet();
+        }
+    }
+
     /** Ends the HLS sessions with no request since {@code cutoff}; returns them. */
     public List<Client> expireIdle(Instant cutoff) {
         List<Client> gone = new java.util.ArrayList<>();

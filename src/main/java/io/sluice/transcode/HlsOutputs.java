@@ -92,8 +92,8 @@ public class HlsOutputs {
             Thread.currentThread().interrupt();
             return new Answer(503, null, "Interrupted");
         } finally {
+            o.touch(); // idle counts from the answer, not from the question; touched first, so never seen idle
             o.waiting.decrementAndGet();
-            o.touch(); // idle counts from the answer, not from the question
         }
         return new Answer(200, o.window.playlist("", suffix), null);
     }
@@ -185,6 +185,8 @@ public class HlsOutputs {
         final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
         volatile String failure;
         private FfmpegRun run;
+        /** The run whose end by itself {@link #ended} has taken in (guarded by this). */
+        private FfmpegRun endHandled;
         private long lastNumber = -1;
         private boolean closed;
         private boolean exhausted;
@@ -210,6 +212,11 @@ public class HlsOutputs {
                 return "The stream was stopped";
             }
             if (run != null && (run.isRunning() || run.exit() == null)) {
+                return null;
+            }
+            if (run != null && endHandled != run) {
+                // FFmpeg has just ended and its end (a failover to the next source) is being handled: starting
+                // again here would read the failed source a second time and make that failover a no-op.
                 return null;
             }
             if (exhausted) {
@@ -261,6 +268,7 @@ public class HlsOutputs {
                 if (closed || run != r) {
                     return;
                 }
+                endHandled = r;
                 lastNumber = Math.max(lastNumber, r.hasSegments() ? exit.finalSegmentNumber() : -1);
                 failure = "The transcoder's source failed: " + (exit.error().isEmpty() ? "exit code " + exit.exitCode()
                         : exit.error());

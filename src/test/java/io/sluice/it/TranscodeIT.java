@@ -132,6 +132,8 @@ class TranscodeIT extends SluiceIT {
         final String url;
         final List<Long> sequences = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile String last = "";
+        /** The last answer that was not a playlist, for the failure message. */
+        volatile String refused = "none";
 
         HlsPlayer(String id, String clientId) {
             url = "/hls/" + id + "/playlist.m3u8?client_id=" + clientId;
@@ -141,6 +143,7 @@ class TranscodeIT extends SluiceIT {
         boolean poll() {
             Api.Reply r = api.send(api.request(url).GET().build());
             if (r.status() != 200) {
+                refused = r.status() + " " + r.body();
                 return false;
             }
             last = r.body();
@@ -173,8 +176,14 @@ class TranscodeIT extends SluiceIT {
         HlsPlayer a = new HlsPlayer(id, "a");
         HlsPlayer b = new HlsPlayer(id, "b");
         // FFmpeg probes its source and cuts a first whole segment before anything is listed: slow on a busy machine.
-        Await.until("both players get playlists and segments", Duration.ofSeconds(60), () -> a.poll() && b.poll()
-                && a.last.contains("#EXTINF") && b.last.contains("#EXTINF"));
+        try {
+            Await.until("both players get playlists and segments", Duration.ofSeconds(60), () -> a.poll() && b.poll()
+                    && a.last.contains("#EXTINF") && b.last.contains("#EXTINF"));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last refusals: " + a.refused + " / " + b.refused
+                    + "; source requests " + upstream.requests("/live/hls-main.ts") + "+"
+                    + upstream.requests("/live/hls-backup.ts") + "; transcoders " + transcoders(), e);
+        }
         assertEquals(1, upstream.requests("/live/hls-main.ts"), "one FFmpeg for both players");
         assertEquals(1.0, transcoders());
         String firstUri = a.last.lines().filter(l -> l.startsWith("t")).findFirst().orElseThrow();
