@@ -81,9 +81,15 @@ class SpliceIT extends SluiceIT {
         // The old source's picture cut by its failure never reaches the player: the video decoder has nothing to
         // complain about, not even at the splice.
         assertEquals(0, d.decoderErrors("h264"), d.errors());
-        // ffmpeg 5.1 keeps the AAC decoder it opened for stream 1 when the PMT says MP2 (its demuxer sets a PID's
-        // codec once), so its AAC decoder complains about the backup's MP2 frames; nothing else may go wrong.
-        assertEquals(List.of(), d.otherErrors("aac", "h264"), d.errors());
+        assertEquals(0, d.failedPackets(0), d.errors());
+        // Debian's ffmpeg 5.1 keeps the AAC decoder it opened for stream 1 when the PMT says MP2 from the splice on
+        // (its demuxer reads a PID's stream_type once, its CLI opens a decoder once), so each of the backup's MP2
+        // packets fails in it, and not one packet before the splice; VLC switches (vlcStillHasAudioAfterAFailover).
+        // No signalling in the stream changes that (docs/architecture.md, "Audio codec changes at a splice").
+        assertTrue(d.failedPackets(1) <= probe.packetsAfterSplice(1), "audio fails after the splice only: " + probe
+                + " " + d.errors());
+        assertTrue(d.timestampComplaints() <= 2, "ffmpeg re-times the splice's jump: " + d.errors());
+        assertEquals(List.of(), d.otherErrors("aac"), d.errors());
     }
 
     @Test
