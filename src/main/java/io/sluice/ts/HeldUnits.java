@@ -20,6 +20,11 @@ final class HeldUnits {
     /** About 750 KiB: more than a keyframe and its B-pictures in HD streams at common bitrates. */
     static final int MAX_PACKETS = 4096;
     private static final int FIRST_PACKETS = 64;
+    /**
+     * A PTS this far (90 kHz: one second) before the latest is the source's own time jump, not a B-picture (those
+     * are a few pictures before their anchor): it is an anchor, and the new time base's first.
+     */
+    private static final long JUMP_BACK = 90_000;
 
     private byte[] packets = new byte[FIRST_PACKETS * TsPacket.SIZE];
     private int count;
@@ -40,10 +45,14 @@ final class HeldUnits {
 
     /**
      * True when a unit with {@code pts} starts a new group: its PTS is later than all before it, or unknown (then
-     * each unit is its own group).
+     * each unit is its own group), or so much earlier that the source's clock jumped back.
      */
     boolean anchor(long pts) {
-        return pts == Pes.NO_PTS || maxPts == Pes.NO_PTS || Pes.ptsDiff(pts, maxPts) > 0;
+        if (pts == Pes.NO_PTS || maxPts == Pes.NO_PTS) {
+            return true;
+        }
+        long d = Pes.ptsDiff(pts, maxPts);
+        return d > 0 || d < -JUMP_BACK;
     }
 
     /**
@@ -83,8 +92,8 @@ final class HeldUnits {
 
     private void unitStarts(byte[] in, int p) {
         long pts = Pes.pts(in, p);
-        if (pts != Pes.NO_PTS && (maxPts == Pes.NO_PTS || Pes.ptsDiff(pts, maxPts) > 0)) {
-            maxPts = pts;
+        if (pts != Pes.NO_PTS && anchor(pts)) {
+            maxPts = pts; // later than all, or a new time base
         }
         int length = Pes.unitLength(in, p);
         missing = length < 0 ? Integer.MAX_VALUE : length;

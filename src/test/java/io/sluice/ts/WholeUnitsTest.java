@@ -69,6 +69,25 @@ class WholeUnitsTest {
     }
 
     @Test
+    void aSourcesOwnJumpBackInTimeDoesNotHoldItsUnitsBack() {
+        byte[] a = SpliceSources.primary();
+        Splice s = new Splice(WAIT);
+        Object feed = new Object();
+        s.feed(feed, a, 0, seconds(a, 12));
+        int videoBefore = TsSplicerTest.only(s.bytes(), 0, s.bytes().length, VIDEO).length;
+        int audioBefore = TsSplicerTest.only(s.bytes(), 0, s.bytes().length, AUDIO).length;
+        s.feed(feed, a, seconds(a, 2), seconds(a, 4.5)); // the same feed, so no splice: its clock 10 s back
+        byte[] out = s.bytes();
+        int video = TsSplicerTest.only(out, 0, out.length, VIDEO).length - videoBefore;
+        int audio = TsSplicerTest.only(out, 0, out.length, AUDIO).length - audioBefore;
+        // What came after the jump goes out but for the last group (a picture or a B-group, an audio unit).
+        assertTrue(video >= TsSplicerTest.only(a, seconds(a, 2), seconds(a, 6.5), VIDEO).length - 60 * TsPacket.SIZE,
+                "video after the jump: " + video + " bytes");
+        assertTrue(audio >= TsSplicerTest.only(a, seconds(a, 2), seconds(a, 6.5), AUDIO).length - 20 * TsPacket.SIZE,
+                "audio after the jump: " + audio + " bytes");
+    }
+
+    @Test
     void aUnitLargerThanTheBoundGoesOutAsItComes() {
         Splice s = new Splice(WAIT);
         Object feed = new Object();
