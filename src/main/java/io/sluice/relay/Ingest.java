@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  * Where a stream's whole packets enter its ring, from whichever feed is current (HTTP upstream or FFmpeg): once
  * per stream, not per player. Packets go through the {@link TsSplicer}, so a change of feed is a splice players
  * follow (issue 14), and every keyframe the splicer marks is remembered as the place a joining player starts.
- * Buffers are the ingest's own, reused for every chunk.
+ * Buffers are the ingest's own, reused for every chunk; the output one grows only when a unit the splicer held
+ * back (a picture) is larger than any before it.
  */
 final class Ingest implements PacketSink {
     private static final int CHUNK_PACKETS = 32;
@@ -23,8 +24,8 @@ final class Ingest implements PacketSink {
     private final TsHealth health;
     private Object lastFeed;
     private final byte[] in = new byte[CHUNK_PACKETS * TsPacket.SIZE];
-    private final byte[] out = new byte[CHUNK_PACKETS * TsSplicer.MAX_OUT_PER_PACKET];
-    private final ByteBuffer outBuffer = ByteBuffer.wrap(out);
+    private byte[] out = new byte[2 * CHUNK_PACKETS * TsSplicer.MAX_OUT_PER_PACKET];
+    private ByteBuffer outBuffer = ByteBuffer.wrap(out);
     /** The ring offset of the latest PAT-PMT-keyframe, or -1 when none has been seen. */
     private long joinPoint = -1;
 
@@ -63,6 +64,11 @@ final class Ingest implements PacketSink {
             int packets = Math.min(CHUNK_PACKETS, left / TsPacket.SIZE);
             int bytes = packets * TsPacket.SIZE;
             src.get(in, 0, bytes);
+            int room = splicer.outputRoom(packets);
+            if (out.length < room) {
+                out = new byte[Math.max(room, 2 * out.length)];
+                outBuffer = ByteBuffer.wrap(out);
+            }
             int n = splicer.process(feed, in, 0, packets, out, 0, now);
             health.observe(in, 0, packets, splicer, now);
             int join = splicer.joinIndex();

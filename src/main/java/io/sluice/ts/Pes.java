@@ -20,6 +20,19 @@ public final class Pes {
                 | ((b[p + 12] & 0xFFL) << 7) | ((b[p + 13] & 0xFEL) >> 1);
     }
 
+    /**
+     * The whole PES's size in bytes (its header's PES_packet_length plus the 6 bytes before it) when the unit
+     * starting in this packet declares one, else -1: video usually leaves it 0 ("until the next unit").
+     */
+    public static int unitLength(byte[] b, int off) {
+        int p = headerAt(b, off);
+        if (p < 0) {
+            return -1;
+        }
+        int length = ((b[p + 4] & 0xFF) << 8) | (b[p + 5] & 0xFF);
+        return length == 0 ? -1 : 6 + length;
+    }
+
     /** {@code a - b} on the 33-bit PTS circle: negative when {@code a} is earlier. */
     public static long ptsDiff(long a, long b) {
         long d = (a - b) & (PTS_WRAP - 1);

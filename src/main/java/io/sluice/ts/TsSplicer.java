@@ -21,14 +21,25 @@ import java.util.Arrays;
  * </ol>
  * Each keyframe of the first video stream is preceded by the PAT and PMT: a player joining there
  * ({@link #joinIndex()}) decodes from its first packet.
+ *
+ * <p>Video and audio go out whole payload units only ({@link HeldUnits}): units are held until known whole and
+ * closed (audio: its declared length has arrived; video: the next I or P picture starts), and what the old source
+ * left unfinished is dropped at a splice, so a source failing in the middle of a picture leaves decoders nothing
+ * to complain about. Audio is not delayed; video goes out one picture later than it came, or the B-pictures
+ * between two references later (a few pictures) when the source has them.
  */
 public final class TsSplicer {
-    /** What one input packet can become at most: PAT, PMT (≤ 6 packets), an adaptation-only packet, itself. */
+    /**
+     * What one input packet can become at most by itself: PAT, PMT (≤ 6 packets), an adaptation-only packet,
+     * itself. Units it releases come on top: see {@link #outputRoom}.
+     */
     public static final int MAX_OUT_PER_PACKET = 9 * TsPacket.SIZE;
     /** Audio may start this much (90 kHz) before the first picture: about a frame. */
     private static final long AUDIO_LEAD = 3600;
     private static final int PIDS = 8192;
     private static final byte KIND_NONE = -1;
+    /** Video and audio streams of a programme whose units are held whole; further ones pass as they come. */
+    private static final int HELD_STREAMS = 8;
 
     private final long keyframeWaitNanos;
 
@@ -40,6 +51,11 @@ public final class TsSplicer {
     // Per output PID.
     private final byte[] outCc = new byte[PIDS];
     private final boolean[] pendingDiscontinuity = new boolean[PIDS];
+    /** Per source PID: its slot in {@link #held}, or -1 when its units are not held. */
+    private final byte[] heldSlot = new byte[PIDS];
+    private final HeldUnits[] held = new HeldUnits[HELD_STREAMS];
+    /** Where the current {@link #process} call's output begins. */
+    private int outBase;
 
     private final SectionAssembler patSection = new SectionAssembler();
     private final SectionAssembler pmtSection = new SectionAssembler();
@@ -78,11 +94,12 @@ public final class TsSplicer {
 
     /**
      * Rewrites {@code count} whole packets from {@code in} into {@code out}, which must have room for
-     * {@code count * MAX_OUT_PER_PACKET} bytes; returns the bytes written. {@code from} names the feed the packets
+     * {@link #outputRoom}{@code (count)} bytes; returns the bytes written. {@code from} names the feed the packets
      * come from: a feed other than the last one's is a change of source.
      */
     public int process(Object from, byte[] in, int inOff, int count, byte[] out, int outOff, long nowNanos) {
         joinIndex = -1;
+        outBase = outOff;
         if (from != source) {
             beginSplice(from, nowNanos);
         }
@@ -97,9 +114,30 @@ public final class TsSplicer {
                 o += TsPacket.SIZE;
                 continue;
             }
-            o = packet(in, p, out, o, outOff);
+            o = packet(in, p, out, o);
         }
         return o - outOff;
+    }
+
+    /**
+     * The output room the next {@link #process} of {@code count} packets needs: each packet can become
+     * {@link #MAX_OUT_PER_PACKET} bytes, and the units held so far can be released with them.
+     */
+    public int outputRoom(int count) {
+        int room = count * MAX_OUT_PER_PACKET + (HELD_STREAMS + 8) * TsPacket.SIZE;
+        for (HeldUnits h : held) {
+            room += h == null ? 0 : h.count() * TsPacket.SIZE;
+        }
+        return room;
+    }
+
+    /** Bytes of unfinished units held back from players now (the cost of sending only whole units). */
+    public int heldBytes() {
+        int bytes = 0;
+        for (HeldUnits h : held) {
+            bytes += h == null ? 0 : h.count() * TsPacket.SIZE;
+        }
+        return bytes;
     }
 
     /** Where in the last {@link #process} output a player can start (PAT, PMT, keyframe), or -1 if nowhere. */
@@ -141,7 +179,7 @@ public final class TsSplicer {
         return sourcePcrPid;
     }
 
-    private int packet(byte[] in, int p, byte[] out, int o, int outOff) {
+    private int packet(byte[] in, int p, byte[] out, int o) {
         int pid = TsPacket.pid(in, p);
         if (pid == TsPacket.PAT_PID) {
             return onPat(in, p, out, o);
@@ -178,11 +216,67 @@ public final class TsSplicer {
             }
             needsUnitStart[pid] = false;
         }
+        int slot = heldSlot[pid];
+        if (slot >= 0) {
+            return hold(held[slot], in, p, pid, mapped, unitStart, keyframe, out, o);
+        }
         if (keyframe) {
-            joinIndex = o - outOff;
-            o = tables(out, o, true);
+            o = joinHere(out, o);
         }
         return copy(in, p, pid, mapped, out, o);
+    }
+
+    /** A place to join: the tables, then (next) the keyframe. */
+    private int joinHere(byte[] out, int o) {
+        joinIndex = o - outBase;
+        return tables(out, o, true);
+    }
+
+    /**
+     * One packet of a held stream: an anchor's start releases the group before it on that PID (now known whole
+     * and closed) and begins the next; a group whose declared length has arrived goes out at once.
+     */
+    private int hold(HeldUnits h, byte[] in, int p, int pid, int mapped, boolean unitStart, boolean keyframe,
+                     byte[] out, int o) {
+        if (unitStart && (!h.open() || keyframe || h.anchor(Pes.pts(in, p)))) {
+            o = release(h, out, o);
+            h.start(in, p, pid, mapped, keyframe, kind[pid] == EsKind.AUDIO.ordinal());
+        } else if (unitStart) {
+            if (!h.addUnit(in, p)) {
+                o = release(h, out, o); // outgrew the bound: the group goes out as it is, its rest as it comes
+                return copy(in, p, pid, mapped, out, o);
+            }
+        } else if (!h.open()) {
+            return copy(in, p, pid, mapped, out, o); // the rest of a unit that was not held: as it comes
+        } else if (!h.add(in, p)) {
+            o = release(h, out, o); // outgrew the bound: the unit goes out as it is, its rest as it comes
+            return copy(in, p, pid, mapped, out, o);
+        }
+        return h.whole() ? release(h, out, o) : o;
+    }
+
+    private int release(HeldUnits h, byte[] out, int o) {
+        if (!h.open()) {
+            return o;
+        }
+        if (h.keyframe()) {
+            o = joinHere(out, o);
+        }
+        byte[] packets = h.packets();
+        for (int i = 0; i < h.count(); i++) {
+            o = copy(packets, i * TsPacket.SIZE, h.sourcePid(), h.playerPid(), out, o);
+        }
+        h.released();
+        return o;
+    }
+
+    private int releaseAll(byte[] out, int o) {
+        for (HeldUnits h : held) {
+            if (h != null) {
+                o = release(h, out, o);
+            }
+        }
+        return o;
     }
 
     /** Audio that would play before the splice's first picture by more than about a frame. */
@@ -228,6 +322,7 @@ public final class TsSplicer {
             if (pmt != null) {
                 sourcePmtCrc = pmtSection.crc();
                 sourcePmtSeen = true;
+                o = releaseAll(out, o); // a programme changed mid-source: its units held so far go out as they are
                 adopt(pmt);
             }
         }
@@ -255,7 +350,9 @@ public final class TsSplicer {
         for (int pid = 0; pid < PIDS; pid++) {
             outPid[pid] = -1;
             kind[pid] = KIND_NONE;
+            heldSlot[pid] = -1;
         }
+        int slots = 0;
         sourcePcrPid = pmt.pcrPid();
         int[] mapped = layout.map(pmt);
         var streams = new java.util.ArrayList<Pmt.Es>(pmt.streams().size());
@@ -265,6 +362,12 @@ public final class TsSplicer {
             outPid[es.pid()] = (short) mapped[i];
             kind[es.pid()] = (byte) es.kind().ordinal();
             streams.add(es.withPid(mapped[i]));
+            if (es.kind() != EsKind.OTHER && slots < HELD_STREAMS) {
+                if (held[slots] == null) {
+                    held[slots] = new HeldUnits();
+                }
+                heldSlot[es.pid()] = (byte) slots++;
+            }
             if (es.kind() == EsKind.VIDEO && primaryVideoPid < 0) {
                 primaryVideoPid = es.pid();
                 primaryVideoType = es.streamType();
@@ -323,6 +426,12 @@ public final class TsSplicer {
         Arrays.fill(kind, KIND_NONE);
         Arrays.fill(lastInCc, (byte) -1);
         Arrays.fill(needsUnitStart, true);
+        Arrays.fill(heldSlot, (byte) -1);
+        for (HeldUnits h : held) {
+            if (h != null) {
+                h.forget(); // the old source's unfinished units: never finished, never sent
+            }
+        }
     }
 
     /** A bounded wait: a source without tables is passed as it comes, video without a keyframe resumes anyway. */

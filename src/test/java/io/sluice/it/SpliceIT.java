@@ -78,12 +78,18 @@ class SpliceIT extends SluiceIT {
         Decoders.Decode d = Decoders.decode(file.toString(), 60);
         assertEquals(0, d.exitCode(), d.errors());
         assertTrue(d.seconds() >= 9, "decoded " + d.seconds() + " s");
-        // The old source's last picture is cut by its failure: the H.264 decoder may say so once at the splice
-        // (a line or two for that one frame); a decoder that lost the stream would complain at every picture.
-        assertTrue(d.decoderErrors("h264") <= 4, "the video decoder complains only at the splice: " + d.errors());
-        // ffmpeg 5.1 keeps the AAC decoder it opened for stream 1 when the PMT says MP2 (its demuxer sets a PID's
-        // codec once), so its AAC decoder complains about the backup's MP2 frames; nothing else may go wrong.
-        assertEquals(List.of(), d.otherErrors("aac", "h264"), d.errors());
+        // The old source's picture cut by its failure never reaches the player: the video decoder has nothing to
+        // complain about, not even at the splice.
+        assertEquals(0, d.decoderErrors("h264"), d.errors());
+        assertEquals(0, d.failedPackets(0), d.errors());
+        // Debian's ffmpeg 5.1 keeps the AAC decoder it opened for stream 1 when the PMT says MP2 from the splice on
+        // (its demuxer reads a PID's stream_type once, its CLI opens a decoder once), so each of the backup's MP2
+        // packets fails in it, and not one packet before the splice; VLC switches (vlcStillHasAudioAfterAFailover).
+        // No signalling in the stream changes that (docs/architecture.md, "Audio codec changes at a splice").
+        assertTrue(d.failedPackets(1) <= probe.packetsAfterSplice(1), "audio fails after the splice only: " + probe
+                + " " + d.errors());
+        assertTrue(d.timestampComplaints() <= 2, "ffmpeg re-times the splice's jump: " + d.errors());
+        assertEquals(List.of(), d.otherErrors("aac"), d.errors());
     }
 
     @Test
@@ -124,14 +130,16 @@ class SpliceIT extends SluiceIT {
             Await.until("6 s before and 5 s after the failover", Duration.ofSeconds(40),
                     () -> p.captured() >= bytesOf(a, 11));
             byte[] c = capture(p);
-            Decoders.Decode d = Decoders.decode(save("identical", c).toString(), 60);
+            Path file = save("identical", c);
+            Decoders.Probe probe = Decoders.probe(file.toString(), 60);
+            assertTrue(probe.packetsAfterSplice(0) >= 3 * 25 && probe.packetsAfterSplice(1) >= 3 * 30,
+                    "the splice is in the capture: " + probe);
+            Decoders.Decode d = Decoders.decode(file.toString(), 60);
             assertEquals(0, d.exitCode(), d.errors());
             assertTrue(d.seconds() >= 9, "decoded " + d.seconds() + " s");
-            assertEquals(0, d.decoderErrors("aac"), d.errors());
-            // Only the old source's last picture, cut by its failure, may draw a line or two from the decoder.
-            assertTrue(d.decoderErrors("h264") <= 4, d.errors());
-            assertTrue(d.timestampComplaints() <= 2, "ffmpeg re-times the splice's jump back: " + d.errors());
-            assertEquals(List.of(), d.otherErrors("h264"), d.errors());
+            // The old source's picture cut by its failure never reached the player (the splicer sends whole units
+            // only), and its pictures end without a hole: not one line from a decoder, nor from ffmpeg's re-timing.
+            assertEquals("", d.errors());
         }
     }
 

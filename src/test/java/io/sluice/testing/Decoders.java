@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,24 +22,33 @@ public final class Decoders {
             return errors.isBlank() ? 0 : errors.lines().count();
         }
 
+        /** Packets of output stream {@code index} that ffmpeg could not decode ("Error while decoding stream"). */
+        public long failedPackets(int index) {
+            return errors.lines().filter(l -> l.startsWith("Error while decoding stream #0:" + index + ":")).count();
+        }
+
         /** Lines where a decoder of {@code codec} (h264, aac, mp2 ...) complained. */
         public long decoderErrors(String codec) {
             return errors.lines().filter(l -> l.startsWith("[" + codec + " @")).count();
         }
 
         /**
-         * The null muxer's complaints that a stream's timestamps went back: ffmpeg's own re-timing of a timestamp
-         * jump (the splice) rounds the first pictures of the new source onto the old one's last.
+         * The null muxer's complaints that a stream's timestamps went back (libavformat's muxer check, which the
+         * null muxer ignores): ffmpeg's own re-timing of a timestamp jump (the splice) can put the new source's
+         * first picture on the old one's last tick. Not a decoder's complaint.
          */
         public long timestampComplaints() {
             return errors.lines().filter(l -> l.contains("non monotonically increasing dts")).count();
         }
 
-        /** Error lines that are neither of the above nor ffmpeg's "Last message repeated". */
+        /**
+         * Error lines that are neither the decoders' of {@code codecs}, nor the above, nor a failed packet (see
+         * {@link #failedPackets}), nor ffmpeg's "Last message repeated".
+         */
         public List<String> otherErrors(String... codecs) {
             return errors.lines().filter(l -> !l.isBlank() && !l.contains("non monotonically increasing dts")
                     && !l.contains("Last message repeated")
-                    && java.util.Arrays.stream(codecs).noneMatch(c -> l.startsWith("[" + c + " @"))
+                    && Arrays.stream(codecs).noneMatch(c -> l.startsWith("[" + c + " @"))
                     && !l.startsWith("Error while decoding stream")).toList();
         }
     }
@@ -64,10 +74,15 @@ public final class Decoders {
         }
     }
 
-    /** Decodes video 0 and audio 0, as a player following its first streams does. */
+    /**
+     * Decodes video 0 and audio 0, as a player following its first streams does. The decoded pictures keep the
+     * input's time base (-enc_time_base -1): by default ffmpeg would put them on ticks of the first source's frame
+     * rate, and after a splice to a source of twice that rate every other picture would collide with the one
+     * before it in the null muxer's check, a complaint about the command, not about the stream.
+     */
     public static Decode decode(String input, int maxSeconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of("ffmpeg", "-nostdin", "-v", "error", "-i", input,
-                "-map", "0:v:0", "-map", "0:a:0", "-t", Integer.toString(maxSeconds),
+                "-map", "0:v:0", "-map", "0:a:0", "-enc_time_base:v", "-1", "-t", Integer.toString(maxSeconds),
                 "-f", "null", "-progress", "pipe:1", "-")).start();
         CompletableFuture<String> progress = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));

@@ -7,7 +7,7 @@ final class Splice {
     static final int CHUNK = 32;
     final TsSplicer splicer;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final byte[] buf = new byte[CHUNK * TsSplicer.MAX_OUT_PER_PACKET];
+    private byte[] buf = new byte[CHUNK * TsSplicer.MAX_OUT_PER_PACKET];
     long nowNanos = 1_000_000_000L;
     /** Output offsets where a player could join, in order. */
     final java.util.List<Integer> joins = new java.util.ArrayList<>();
@@ -22,6 +22,9 @@ final class Splice {
         int end = Math.min(ts.length, from + bytes);
         for (int off = from; off + TsPacket.SIZE <= end; off += CHUNK * TsPacket.SIZE) {
             int n = Math.min(CHUNK, (end - off) / TsPacket.SIZE);
+            if (buf.length < splicer.outputRoom(n)) {
+                buf = new byte[splicer.outputRoom(n)];
+            }
             int written = splicer.process(feed, ts, off, n, buf, 0, nowNanos);
             if (splicer.joinIndex() >= 0) {
                 joins.add(out.size() + splicer.joinIndex());

@@ -16,11 +16,14 @@ class TsHealthTest {
     private static Result feed(byte[] ts) {
         TsSplicer splicer = new TsSplicer(5_000_000_000L);
         TsHealth health = new TsHealth(LIMIT, 0);
-        byte[] out = new byte[CHUNK * TsSplicer.MAX_OUT_PER_PACKET];
+        byte[] out = new byte[0];
         double rate = SpliceSources.realTimeRate(SpliceSources.primary());
         Object feed = new Object();
         for (int off = 0; off + CHUNK * TsPacket.SIZE <= ts.length; off += CHUNK * TsPacket.SIZE) {
             long now = (long) (off / rate * 1e9);
+            if (out.length < splicer.outputRoom(CHUNK)) {
+                out = new byte[splicer.outputRoom(CHUNK)];
+            }
             splicer.process(feed, ts, off, CHUNK, out, 0, now);
             TsHealth.Verdict v = health.observe(ts, off, CHUNK, splicer, now);
             if (v != TsHealth.Verdict.HEALTHY) {
@@ -88,9 +91,9 @@ class TsHealthTest {
         TsSplicer splicer = new TsSplicer(0);
         TsHealth health = new TsHealth(LIMIT, 0);
         byte[] a = SpliceSources.primary();
-        byte[] out = new byte[CHUNK * TsSplicer.MAX_OUT_PER_PACKET];
         Object feed = new Object();
-        splicer.process(feed, a, 0, CHUNK * 40, new byte[CHUNK * 40 * TsSplicer.MAX_OUT_PER_PACKET], 0, 0);
+        splicer.process(feed, a, 0, CHUNK * 40, new byte[splicer.outputRoom(CHUNK * 40)], 0, 0);
+        byte[] out = new byte[splicer.outputRoom(CHUNK)];
         health.observe(a, 0, CHUNK * 40, splicer, 0);
         // Ten seconds without any packet (the relay held the source back), then media again.
         splicer.process(feed, a, CHUNK * 40 * 188, CHUNK, out, 0, 10_000_000_000L);
