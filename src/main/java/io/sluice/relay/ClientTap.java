@@ -28,16 +28,15 @@ final class ClientTap {
     }
 
     /**
-     * One write at most this big: the container copies what the socket does not take, and keeps the copy as long
-     * as the player is blocked. A round of a 4 Mbit/s stream (16 KB) fits in one; a player catching up (a join's
-     * burst, a fast reader) takes twice that per write. 16 KiB halved the fast reader's rate in the bench and
-     * did not lower the heap per stalled player measurably: that is the container's per-connection buffers.
+     * One write at most this big, or the output's own {@link PlayerOutput#maxWrite} when smaller (the servlet
+     * output's is its container buffer's, about 8 KiB: see {@link ServletPlayerOutput}).
      */
     static final int MAX_WRITE = 32 * 1024;
     /** A body with no three aligned sync bytes in this much data is not TS: pass it through unaligned. */
     private static final int SYNC_GIVE_UP = 64 * 1024;
 
     private final PlayerOutput out;
+    private final int maxWrite;
     private final String clientId;
     private final LongConsumer served;
     private final Owner relay;
@@ -77,6 +76,7 @@ final class ClientTap {
     ClientTap(PlayerOutput out, String clientId, LongConsumer served, Owner relay, String playlistLocation,
               Runnable onFinish) {
         this.out = out;
+        this.maxWrite = Math.min(MAX_WRITE, out.maxWrite());
         this.clientId = clientId;
         this.served = served;
         this.relay = relay;
@@ -248,7 +248,7 @@ final class ClientTap {
                             unfinishedLength = 0;
                             continue;
                         }
-                        int n = ring.contiguous(pos, limit, MAX_WRITE);
+                        int n = ring.contiguous(pos, limit, maxWrite);
                         out.write(ring.array(), ring.indexOf(pos), n);
                         if (!firstByteSeen) {
                             firstByteSeen = true;

@@ -17,9 +17,12 @@ interface PlayerOutput {
      * True when a write would not block. When false, the output calls its tap's {@link ClientTap#writePossible}
      * once the write has gone out.
      */
-    boolean isReady();
+    boolean isReady() throws IOException;
 
-    /** Called only right after {@link #isReady()} answered true. */
+    /** The largest write this output sends on at once without leaving work to the container. */
+    int maxWrite();
+
+    /** Called only right after {@link #isReady()} answered true, with at most {@link #maxWrite()} bytes. */
     void write(byte[] b, int off, int len) throws IOException;
 
     /** Ends the response (idempotent; the player may have ended it first). */

@@ -7,13 +7,35 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** A tap's output on the container: the async response and its non-blocking output stream, and their events. */
+/**
+ * A tap's output on the container: the async response and its non-blocking output stream, and their events.
+ *
+ * <p>Every write goes into the response buffer and is flushed at once, so that it leaves the connection with
+ * nothing pending. Tomcat (10.1, NIO) frames a body of unknown length in chunks and copies each chunk through an
+ * 8 KiB socket buffer, sending only what fills it; a write larger than the response buffer skips that buffer and
+ * leaves its tail (at least the chunk's closing CRLF) behind in the socket buffer. The stream's {@code write} then
+ * registers the socket with the Poller, whose event dispatches a container thread to send those few bytes and
+ * call {@code onWritePossible}: one Poller event and one dispatch per write per player, and since a round writes
+ * to every player at once, a pool that grows to its maximum (the profile at 1,000 players: container threads
+ * 41 % of a core, 6,700 context switches a second, 200 threads). A write that fits the response buffer stays
+ * there; the flush then sends header, data and CRLF from the socket buffer in one system call and, when the
+ * socket takes it all, nothing is registered and nobody is dispatched. A player that does not read leaves the
+ * data in buffers the connection has anyway, instead of the 64 KiB Tomcat allocates for the tail of a large
+ * write. Elsewhere this is ordinary servlet usage: a write and a flush, each after {@code isReady}.
+ */
 final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOutput {
-    /** Tomcat's and Payara's default response buffer. */
-    private static final int SMALL_WRITE = 8 * 1024;
+    /** Tomcat's socket buffer ({@code socket.appWriteBufSize}), and Tomcat's and Payara's response buffer. */
+    private static final int CONTAINER_BUFFER = 8 * 1024;
+    /** A chunk's framing: up to 8 hex digits of size and two CRLFs; what is left of the buffer is for data. */
+    private static final int CHUNK_FRAMING = 12;
+    /** Below this the system calls per byte would cost more than a tail left to the container. */
+    private static final int LEAST_WRITE = 1024;
     private final AsyncContext async;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
+    private final int maxWrite;
+    /** Guarded by the tap's lock: the last write is still in the response buffer (the output was not ready). */
+    private boolean flushOwed;
     /** Set once, before the container can call back (the listeners are registered after {@link #bind}). */
     private ClientTap tap;
 
@@ -21,6 +43,8 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
         this.async = async;
         this.response = response;
         this.out = out;
+        int buffer = Math.min(CONTAINER_BUFFER, response.getBufferSize());
+        this.maxWrite = Math.max(LEAST_WRITE, buffer - CHUNK_FRAMING);
     }
 
     void bind(ClientTap t) {
@@ -44,19 +68,36 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
     }
 
     @Override
-    public boolean isReady() {
-        return out.isReady();
+    public int maxWrite() {
+        return maxWrite;
+    }
+
+    /** A write left in the response buffer by a refused flush goes out as soon as the output is ready again. */
+    @Override
+    public boolean isReady() throws IOException {
+        if (!out.isReady()) {
+            return false;
+        }
+        if (flushOwed) {
+            flushOwed = false;
+            out.flush();
+            return out.isReady();
+        }
+        return true;
     }
 
     /**
-     * The container keeps a write smaller than its response buffer until the buffer fills; a live player wants
-     * it now (the first bytes of a new stream come in small chunks). A larger write goes out as it is.
+     * Into the response buffer, then out with a flush (see the class comment). A flush may only follow a ready
+     * output; when the write itself left the output not ready (another container), the flush waits for the
+     * next {@link #isReady}, at the latest the next round's, or the response's end.
      */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
-        if (len < SMALL_WRITE && out.isReady()) {
+        if (out.isReady()) {
             out.flush();
+        } else {
+            flushOwed = true;
         }
     }
 

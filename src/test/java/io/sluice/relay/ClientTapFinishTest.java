@@ -39,6 +39,11 @@ class ClientTapFinishTest {
         }
 
         @Override
+        public int maxWrite() {
+            return ClientTap.MAX_WRITE;
+        }
+
+        @Override
         public void write(byte[] b, int off, int len) throws IOException {
             inWrite.set(true);
             try {

@@ -22,6 +22,8 @@ class ClientTapTest {
     static final class RecordingOutput implements PlayerOutput {
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         volatile boolean ready = true;
+        int maxWrite = ClientTap.MAX_WRITE;
+        int largestWrite;
         /** Run (once) inside an isReady that refuses: the refusing thread still holds the tap there. */
         volatile Runnable onRefuse;
         int status;
@@ -53,6 +55,11 @@ class ClientTapTest {
         }
 
         @Override
+        public int maxWrite() {
+            return maxWrite;
+        }
+
+        @Override
         public void write(byte[] b, int off, int len) throws IOException {
             if (broken) {
                 throw new IOException("player went away");
@@ -62,6 +69,7 @@ class ClientTapTest {
             }
             body.write(b, off, len);
             writes++;
+            largestWrite = Math.max(largestWrite, len);
         }
 
         @Override
@@ -134,6 +142,22 @@ class ClientTapTest {
         assertEquals(188 * 300, out.body.size());
         tap.deliver();
         assertEquals(writes + 3, out.writes, "nothing new, nothing written");
+    }
+
+    @Test
+    void writesAreNoLargerThanTheOutputTakesAtOnce() {
+        byte[] packets = LiveTs.packets(0, 100);
+        TsRing ring = new TsRing(188 * 256);
+        ring.append(ByteBuffer.wrap(packets, 0, 188 * 10), 188 * 10);
+        out.maxWrite = 8 * 1024 - 12;
+        ClientTap small = new ClientTap(out, "c2", served::addAndGet, owner, "/hls/x/playlist.m3u8", () -> { });
+        small.start(ring, 0, false, "video/mp2t");
+        ring.append(ByteBuffer.wrap(packets, 188 * 10, 188 * 90), 188 * 90); // 16,920 bytes: a 4 Mbit/s round
+        int writes = out.writes;
+        small.deliver();
+        assertEquals(writes + 3, out.writes, "16,920 bytes in writes of at most 8,180");
+        assertEquals(8 * 1024 - 12, out.largestWrite);
+        assertArrayEquals(packets, out.body.toByteArray());
     }
 
     @Test
