@@ -25,6 +25,9 @@ final class ClientTap {
         void left(ClientTap tap);
 
         void firstByte(long nanos);
+
+        /** The tap wrote a large backlog at once: it reads faster than rounds feed it (see Delivery#sprint). */
+        void catchingUp(ClientTap tap);
     }
 
     /**
@@ -32,6 +35,11 @@ final class ClientTap {
      * output's is its container buffer's, about 8 KiB: see {@link ServletPlayerOutput}).
      */
     static final int MAX_WRITE = 32 * 1024;
+    /**
+     * One drain that writes this much was behind by more than a round of any live stream holds (128 KiB in 32 ms
+     * is 32 Mbit/s): the player reads faster than the rounds feed it.
+     */
+    static final int CATCH_UP = 128 * 1024;
     /** A body with no three aligned sync bytes in this much data is not TS: pass it through unaligned. */
     private static final int SYNC_GIVE_UP = 64 * 1024;
 
@@ -193,10 +201,11 @@ final class ClientTap {
      * A delivery round: writes what the ring gained since the last round. A player whose output is full waits for
      * {@link #writePossible} instead: asking the output again would only register the same interest again.
      */
-    void deliver() {
+    long deliver() {
         if (started && !done && blockedSinceNanos == 0) { // a cheap look first; decided under the lock
-            drain(false, true);
+            return drain(false, true);
         }
+        return 0;
     }
 
     /** Writes what the ring holds for this player while the output accepts bytes without blocking. */
@@ -204,15 +213,16 @@ final class ClientTap {
         drain(false, false);
     }
 
-    private void drain(boolean callback, boolean round) {
-        boolean advanced = false;
+    /** Returns the bytes of the stream written. */
+    private long drain(boolean callback, boolean round) {
+        long written = 0;
         boolean complete = false;
         synchronized (this) {
             if (callback) {
                 blockedSinceNanos = 0;
             }
             if (done || !started || (round && blockedSinceNanos != 0)) {
-                return;
+                return 0;
             }
             try {
                 if (errorBody != null) {
@@ -256,7 +266,7 @@ final class ClientTap {
                         }
                         pos += n;
                         served.accept(n);
-                        advanced = true;
+                        written += n;
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -265,9 +275,13 @@ final class ClientTap {
         }
         if (complete) {
             finish();
-        } else if (advanced) {
+        } else if (written > 0) {
             relay.advanced();
+            if (written >= CATCH_UP) {
+                relay.catchingUp(this);
+            }
         }
+        return written;
     }
 
     /** The output refused: it calls {@link #writePossible} when the pending write has gone out. Under the lock. */

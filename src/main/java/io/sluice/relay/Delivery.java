@@ -3,8 +3,10 @@ package io.sluice.relay;
 import io.sluice.support.DaemonThreads;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,14 +23,25 @@ final class Delivery implements AutoCloseable {
 
     /** One round's worth of a 4 Mbit/s stream is 16 KB: one write of at most {@link ClientTap#MAX_WRITE}. */
     static final long ROUND_MILLIS = 32;
+    /** How often a player that reads faster than any live stream is written to while it keeps up that pace. */
+    static final long SPRINT_MILLIS = 1;
+    /**
+     * A sprint's drain must write this much to keep the player sprinting: 16 KB a millisecond is 128 Mbit/s, far
+     * above a live stream's rate, so a player on a paced stream returns to the rounds after one sprint.
+     */
+    static final long SPRINT_KEEP = 16 * 1024;
 
     private final Lane[] lanes;
     private final AtomicInteger next = new AtomicInteger();
 
     Delivery(int threads, long roundMillis) {
+        this(threads, roundMillis, SPRINT_MILLIS);
+    }
+
+    Delivery(int threads, long roundMillis, long sprintMillis) {
         lanes = new Lane[threads];
         for (int i = 0; i < threads; i++) {
-            lanes[i] = new Lane("sluice-delivery-" + i, roundMillis);
+            lanes[i] = new Lane("sluice-delivery-" + i, roundMillis, sprintMillis);
         }
     }
 
@@ -43,10 +56,31 @@ final class Delivery implements AutoCloseable {
 
     void remove(ClientTap tap) {
         for (Lane l : lanes) {
+            l.sprinters.remove(tap);
+        }
+        for (Lane l : lanes) {
             if (l.taps.remove(tap)) {
                 return;
             }
         }
+    }
+
+    /**
+     * A player just wrote a large backlog ({@link ClientTap#CATCH_UP}): it reads faster than the rounds feed it
+     * (a fast reader, or one catching up), and the upstream may be waiting for it to make room in the ring. It
+     * is written to every {@link #SPRINT_MILLIS} instead of every round while each of those writes at least
+     * {@link #SPRINT_KEEP}; a reader of a live stream falls back to the rounds after one.
+     */
+    void sprint(ClientTap tap) {
+        lanes[Math.floorMod(System.identityHashCode(tap), lanes.length)].sprint(tap);
+    }
+
+    int sprinting() {
+        int n = 0;
+        for (Lane l : lanes) {
+            n += l.sprinters.size();
+        }
+        return n;
     }
 
     int players() {
@@ -66,11 +100,46 @@ final class Delivery implements AutoCloseable {
 
     private static final class Lane {
         final Set<ClientTap> taps = ConcurrentHashMap.newKeySet();
+        final Set<ClientTap> sprinters = ConcurrentHashMap.newKeySet();
+        final AtomicBoolean sprintDue = new AtomicBoolean();
         final ScheduledExecutorService timer;
+        final long sprintMillis;
 
-        Lane(String name, long roundMillis) {
+        Lane(String name, long roundMillis, long sprintMillis) {
+            this.sprintMillis = sprintMillis;
             timer = DaemonThreads.timer(name);
             timer.scheduleAtFixedRate(this::round, roundMillis, roundMillis, TimeUnit.MILLISECONDS);
+        }
+
+        void sprint(ClientTap tap) {
+            if (sprinters.add(tap)) {
+                scheduleSprint();
+            }
+        }
+
+        private void scheduleSprint() {
+            if (!sprinters.isEmpty() && sprintDue.compareAndSet(false, true)) {
+                try {
+                    timer.schedule(this::sprintRound, sprintMillis, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException closed) {
+                    sprintDue.set(false);
+                }
+            }
+        }
+
+        private void sprintRound() {
+            sprintDue.set(false);
+            for (ClientTap t : sprinters) {
+                try {
+                    if (t.deliver() < SPRINT_KEEP) {
+                        sprinters.remove(t); // a large write puts it back (ClientTap.CATCH_UP)
+                    }
+                } catch (RuntimeException e) {
+                    sprinters.remove(t);
+                    LOG.log(Level.WARNING, "delivery to a player failed", e);
+                }
+            }
+            scheduleSprint();
         }
 
         void round() {

@@ -161,6 +161,11 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     }
 
     @Override
+    public void catchingUp(ClientTap tap) {
+        owner.delivery().sprint(tap);
+    }
+
+    @Override
     public void firstByte(long nanos) {
         owner.measured(Measured.Kind.FIRST_BYTE, nanos);
     }

@@ -78,9 +78,10 @@ class ClientTapTest {
         }
     }
 
-    static final class RecordingOwner implements ClientTap.Owner {
+    static class RecordingOwner implements ClientTap.Owner {
         final AtomicInteger advanced = new AtomicInteger();
         final AtomicInteger left = new AtomicInteger();
+        final AtomicInteger catchingUp = new AtomicInteger();
 
         @Override
         public void advanced() {
@@ -94,6 +95,11 @@ class ClientTapTest {
 
         @Override
         public void firstByte(long nanos) {
+        }
+
+        @Override
+        public void catchingUp(ClientTap tap) {
+            catchingUp.incrementAndGet();
         }
     }
 
@@ -142,6 +148,7 @@ class ClientTapTest {
         assertEquals(188 * 300, out.body.size());
         tap.deliver();
         assertEquals(writes + 3, out.writes, "nothing new, nothing written");
+        assertEquals(0, owner.catchingUp.get(), "rounds of a live stream are no backlog");
     }
 
     @Test

@@ -32,4 +32,33 @@ class DeliveryTest {
             assertEquals(0, outs[2].body.size(), "a removed player gets nothing");
         }
     }
+
+    @Test
+    void aPlayerThatWroteABacklogIsWrittenToAgainBeforeTheNextRoundUntilItKeepsUpWithTheStream() {
+        TsRing ring = new TsRing(1024 * 1024);
+        try (Delivery delivery = new Delivery(1, 60_000, 500)) {
+            ClientTapTest.RecordingOutput out = new ClientTapTest.RecordingOutput();
+            ClientTapTest.RecordingOwner owner = new ClientTapTest.RecordingOwner() {
+                @Override
+                public void catchingUp(ClientTap tap) {
+                    super.catchingUp(tap);
+                    delivery.sprint(tap);
+                }
+            };
+            ClientTap tap = new ClientTap(out, "fast", n -> { }, owner, "/", () -> { });
+            byte[] backlog = LiveTs.packets(0, 1000); // 188,000 bytes, above CATCH_UP
+            ring.append(ByteBuffer.wrap(backlog), backlog.length);
+            delivery.add(tap);
+            tap.start(ring, 0, false, "video/mp2t");
+            assertEquals(1, owner.catchingUp.get(), "a backlog written at once");
+            assertEquals(1, delivery.sprinting());
+            byte[] more = LiveTs.packets(1000, 200); // 37,600 bytes, above SPRINT_KEEP
+            ring.append(ByteBuffer.wrap(more), more.length);
+            Await.until("a sprint writes what came since (rounds are a minute apart)", Duration.ofSeconds(10),
+                    () -> out.body.size() == backlog.length + more.length);
+            Await.until("a sprint that finds less than a fast reader takes ends the sprint", Duration.ofSeconds(10),
+                    () -> delivery.sprinting() == 0);
+            assertEquals(1, owner.catchingUp.get());
+        }
+    }
 }
