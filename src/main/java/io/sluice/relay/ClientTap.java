@@ -126,7 +126,7 @@ final class ClientTap {
             out.beginStream(contentType);
             started = true;
         }
-        drain();
+        drain(false, false, maxWrite);
     }
 
     /** Answers a player that has received nothing yet with an error status and a JSON detail. */
@@ -194,7 +194,7 @@ final class ClientTap {
      * this call clears.
      */
     void writePossible() {
-        drain(true, false);
+        drain(true, false, maxWrite);
     }
 
     /**
@@ -203,20 +203,26 @@ final class ClientTap {
      */
     long deliver() {
         if (started && !done && blockedSinceNanos == 0) { // a cheap look first; decided under the lock
-            return drain(false, true);
+            return drain(false, true, Long.MAX_VALUE);
         }
         return 0;
     }
 
     /** Writes what the ring holds for this player while the output accepts bytes without blocking. */
     void drain() {
-        drain(false, false);
+        drain(false, false, Long.MAX_VALUE);
     }
 
-    /** Returns the bytes of the stream written. */
-    private long drain(boolean callback, boolean round) {
+    /**
+     * Returns the bytes of the stream written. A caller that is not a delivery thread (the container's, for a
+     * player's first bytes or after a full output) writes at most {@code budget} and leaves the rest to the
+     * player's lane (a sprint): a joiner's burst of half a ring on a container thread would keep that thread
+     * for milliseconds, and a burst of joiners would grow the container's pool by as many threads.
+     */
+    private long drain(boolean callback, boolean round, long budget) {
         long written = 0;
         boolean complete = false;
+        boolean more = false;
         synchronized (this) {
             if (callback) {
                 blockedSinceNanos = 0;
@@ -248,6 +254,10 @@ final class ClientTap {
                                 break; // nothing new: the output is not even asked
                             }
                         }
+                        if (written >= budget) {
+                            more = true;
+                            break;
+                        }
                         if (!out.isReady()) {
                             refused();
                             break;
@@ -277,7 +287,7 @@ final class ClientTap {
             finish();
         } else if (written > 0) {
             relay.advanced();
-            if (written >= CATCH_UP) {
+            if (more || written >= CATCH_UP) {
                 relay.catchingUp(this);
             }
         }
