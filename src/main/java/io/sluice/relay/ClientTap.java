@@ -44,7 +44,6 @@ final class ClientTap {
     private static final int SYNC_GIVE_UP = 64 * 1024;
 
     private final PlayerOutput out;
-    private final int maxWrite;
     private final String clientId;
     private final LongConsumer served;
     private final Owner relay;
@@ -84,7 +83,6 @@ final class ClientTap {
     ClientTap(PlayerOutput out, String clientId, LongConsumer served, Owner relay, String playlistLocation,
               Runnable onFinish) {
         this.out = out;
-        this.maxWrite = Math.min(MAX_WRITE, out.maxWrite());
         this.clientId = clientId;
         this.served = served;
         this.relay = relay;
@@ -126,7 +124,7 @@ final class ClientTap {
             out.beginStream(contentType);
             started = true;
         }
-        drain(false, false, maxWrite);
+        drain(false, false, maxWrite());
     }
 
     /** Answers a player that has received nothing yet with an error status and a JSON detail. */
@@ -194,7 +192,7 @@ final class ClientTap {
      * this call clears.
      */
     void writePossible() {
-        drain(true, false, maxWrite);
+        drain(true, false, maxWrite());
     }
 
     /**
@@ -268,7 +266,7 @@ final class ClientTap {
                             unfinishedLength = 0;
                             continue;
                         }
-                        int n = ring.contiguous(pos, limit, maxWrite);
+                        int n = ring.contiguous(pos, limit, maxWrite());
                         out.write(ring.array(), ring.indexOf(pos), n);
                         if (!firstByteSeen) {
                             firstByteSeen = true;
@@ -300,6 +298,10 @@ final class ClientTap {
             long now = System.nanoTime();
             blockedSinceNanos = now == 0 ? 1 : now; // 0 means nothing is owed
         }
+    }
+
+    private int maxWrite() {
+        return Math.min(MAX_WRITE, out.maxWrite());
     }
 
     private boolean seekPacketBoundary(long head) {

@@ -3,6 +3,7 @@ package io.sluice.support;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,6 +18,9 @@ import java.util.logging.Logger;
  * <li>{@link #allowPausedWrites}: Tomcat gives a pending non-blocking write only the connector's
  * {@code connectionTimeout} (20 s stock) to make progress, then drops the connection: a player paused longer
  * would be cut. The wait is raised for this connection to the bound Sluice sets for a pause.</li>
+ * <li>{@link #widenWrites}: Tomcat sends a response through a per-connection socket buffer of 8 KiB
+ * ({@code socket.appWriteBufSize}), one system call per 8 KiB; a live player's round is twice that. The buffer of
+ * this connection is replaced by a larger one while it is empty.</li>
  * </ul>
  */
 public final class ContainerConnection {
@@ -70,6 +74,38 @@ public final class ContainerConnection {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             warnOnce(e);
             return false;
+        }
+    }
+
+    /**
+     * Makes this connection's socket write buffer at least {@code bytes} large; call before the first write, from
+     * the one thread that writes. Returns the buffer's size now, or -1 when it is not known (another container):
+     * a write larger than that still works, the container just sends it in more system calls.
+     */
+    public static int widenWrites(HttpServletResponse response, int bytes) {
+        try {
+            Object coyote = coyoteResponse(response);
+            if (coyote == null) {
+                return -1;
+            }
+            Object processor = field(coyote.getClass(), "hook").get(coyote);
+            Object wrapper = processor == null ? null : method(processor.getClass(), "getSocketWrapper").invoke(processor);
+            Object buffers = wrapper == null ? null : wrapper.getClass().getMethod("getSocketBufferHandler").invoke(wrapper);
+            if (buffers == null) {
+                return -1;
+            }
+            ByteBuffer current = (ByteBuffer) buffers.getClass().getMethod("getWriteBuffer").invoke(buffers);
+            boolean empty = (boolean) buffers.getClass().getMethod("isWriteBufferEmpty").invoke(buffers);
+            if (current.capacity() >= bytes || !empty) {
+                return current.capacity();
+            }
+            ByteBuffer wider = current.isDirect() ? ByteBuffer.allocateDirect(bytes) : ByteBuffer.allocate(bytes);
+            field(buffers.getClass(), "writeBufferConfiguredForWrite").setBoolean(buffers, true);
+            field(buffers.getClass(), "writeBuffer").set(buffers, wider);
+            return bytes;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            warnOnce(e);
+            return -1;
         }
     }
 
