@@ -28,11 +28,17 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
     /** Tomcat's socket buffer ({@code socket.appWriteBufSize}), and Tomcat's and Payara's response buffer. */
     private static final int CONTAINER_BUFFER = 8 * 1024;
     /**
-     * The response buffer and, on Tomcat, the socket buffer a live player gets: a round of a 4 Mbit/s stream
-     * (16,000 bytes) in one write and one system call instead of two; the system calls (and the player's
-     * wake-ups they cause) are most of what delivery costs. 8 KiB more of each per player.
+     * On Tomcat, the response and socket buffers of a player that reads: a round of a 4 Mbit/s stream (16,000
+     * bytes) in one write and one system call instead of two; the system calls (and the player's wake-ups they
+     * cause) are most of what delivery costs. 8 KiB more of each per player.
      */
     private static final int WIDE_BUFFER = 16 * 1024;
+    /**
+     * A player gets the wider buffers once this much has gone out to it: a player that plays passes it within
+     * a few seconds (its join burst is half a ring), one that never reads never does, so the buffers of
+     * stalled players (up to thousands, SPEC 6) stay the container's smallest.
+     */
+    static final long WIDEN_AFTER = 2L * 1024 * 1024;
     /** A chunk's framing: up to 8 hex digits of size and two CRLFs; what is left of the buffer is for data. */
     private static final int CHUNK_FRAMING = 12;
     /** Below this the system calls per byte would cost more than a tail left to the container. */
@@ -43,6 +49,8 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
     private int maxWrite;
     /** Guarded by the tap's lock: the last write is still in the response buffer (the output was not ready). */
     private boolean flushOwed;
+    /** Guarded by the tap's lock: bytes written until the buffers are widened, then -1 (done or impossible). */
+    private long sentBeforeWidening;
     /** Set once, before the container can call back (the listeners are registered after {@link #bind}). */
     private ClientTap tap;
 
@@ -64,11 +72,6 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
 
     @Override
     public void beginStream(String contentType) {
-        if (response.getBufferSize() < WIDE_BUFFER) {
-            response.setBufferSize(WIDE_BUFFER);
-        }
-        int socket = ContainerConnection.widenWrites(response, WIDE_BUFFER);
-        maxWrite = writeSize(response.getBufferSize(), socket > 0 ? socket : CONTAINER_BUFFER);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(contentType);
         response.setHeader("Cache-Control", "no-cache, no-store");
@@ -114,6 +117,23 @@ final class ServletPlayerOutput extends AsyncPlayerResponse implements PlayerOut
             out.flush();
         } else {
             flushOwed = true;
+        }
+        if (sentBeforeWidening >= 0) {
+            sentBeforeWidening += len;
+            if (sentBeforeWidening >= WIDEN_AFTER && !flushOwed) {
+                widen();
+            }
+        }
+    }
+
+    /** Once the player has proven to read; retried after later writes while the last one is not out yet. */
+    private void widen() {
+        int size = ContainerConnection.widenWrites(response, WIDE_BUFFER);
+        if (size != 0) {
+            sentBeforeWidening = -1;
+        }
+        if (size > 0) {
+            maxWrite = writeSize(size, size);
         }
     }
 

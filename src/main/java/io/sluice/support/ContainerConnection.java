@@ -18,9 +18,10 @@ import java.util.logging.Logger;
  * <li>{@link #allowPausedWrites}: Tomcat gives a pending non-blocking write only the connector's
  * {@code connectionTimeout} (20 s stock) to make progress, then drops the connection: a player paused longer
  * would be cut. The wait is raised for this connection to the bound Sluice sets for a pause.</li>
- * <li>{@link #widenWrites}: Tomcat sends a response through a per-connection socket buffer of 8 KiB
- * ({@code socket.appWriteBufSize}), one system call per 8 KiB; a live player's round is twice that. The buffer of
- * this connection is replaced by a larger one while it is empty.</li>
+ * <li>{@link #widenWrites}: Tomcat sends a response through its 8 KiB response buffer and a per-connection
+ * socket buffer of 8 KiB ({@code socket.appWriteBufSize}), one system call per 8 KiB; a live player's round is
+ * twice that. Both buffers of a player that reads are replaced by larger ones while they are empty (the
+ * Servlet API can only size the response buffer before the first byte, for every player alike).</li>
  * </ul>
  */
 public final class ContainerConnection {
@@ -78,30 +79,40 @@ public final class ContainerConnection {
     }
 
     /**
-     * Makes this connection's socket write buffer at least {@code bytes} large; call before the first write, from
-     * the one thread that writes. Returns the buffer's size now, or -1 when it is not known (another container):
-     * a write larger than that still works, the container just sends it in more system calls.
+     * Makes this response's buffer and its connection's socket write buffer at least {@code bytes} large, while
+     * both are empty; from the one thread that writes. Returns the largest of the two sizes that both now have,
+     * 0 when a buffer holds data (try again after the next write has gone out), or -1 on another container
+     * (writes stay as large as the response buffer; the container may send them in more system calls).
      */
     public static int widenWrites(HttpServletResponse response, int bytes) {
         try {
-            Object coyote = coyoteResponse(response);
-            if (coyote == null) {
+            if (!response.getClass().getName().equals("org.apache.catalina.connector.ResponseFacade")) {
                 return -1;
             }
+            Object connectorResponse = field(response.getClass(), "response").get(response);
+            Object outputBuffer = field(connectorResponse.getClass(), "outputBuffer").get(connectorResponse);
+            ByteBuffer responseBuffer = (ByteBuffer) field(outputBuffer.getClass(), "bb").get(outputBuffer);
+            Object coyote = connectorResponse.getClass().getMethod("getCoyoteResponse").invoke(connectorResponse);
             Object processor = field(coyote.getClass(), "hook").get(coyote);
-            Object wrapper = processor == null ? null : method(processor.getClass(), "getSocketWrapper").invoke(processor);
+            Object wrapper = method(processor.getClass(), "getSocketWrapper").invoke(processor);
             Object buffers = wrapper == null ? null : wrapper.getClass().getMethod("getSocketBufferHandler").invoke(wrapper);
             if (buffers == null) {
                 return -1;
             }
-            ByteBuffer current = (ByteBuffer) buffers.getClass().getMethod("getWriteBuffer").invoke(buffers);
-            boolean empty = (boolean) buffers.getClass().getMethod("isWriteBufferEmpty").invoke(buffers);
-            if (current.capacity() >= bytes || !empty) {
-                return current.capacity();
+            ByteBuffer socketBuffer = (ByteBuffer) buffers.getClass().getMethod("getWriteBuffer").invoke(buffers);
+            boolean socketEmpty = (boolean) buffers.getClass().getMethod("isWriteBufferEmpty").invoke(buffers);
+            if (responseBuffer.remaining() > 0 || !socketEmpty) {
+                return 0; // Tomcat keeps its response buffer readable: what remains is unsent data
             }
-            ByteBuffer wider = current.isDirect() ? ByteBuffer.allocateDirect(bytes) : ByteBuffer.allocate(bytes);
-            field(buffers.getClass(), "writeBufferConfiguredForWrite").setBoolean(buffers, true);
-            field(buffers.getClass(), "writeBuffer").set(buffers, wider);
+            if (responseBuffer.capacity() < bytes) {
+                // OutputBuffer's own method: a new empty buffer, which is why both must be empty
+                outputBuffer.getClass().getMethod("setBufferSize", int.class).invoke(outputBuffer, bytes);
+            }
+            if (socketBuffer.capacity() < bytes) {
+                ByteBuffer wider = socketBuffer.isDirect() ? ByteBuffer.allocateDirect(bytes) : ByteBuffer.allocate(bytes);
+                field(buffers.getClass(), "writeBufferConfiguredForWrite").setBoolean(buffers, true);
+                field(buffers.getClass(), "writeBuffer").set(buffers, wider);
+            }
             return bytes;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             warnOnce(e);

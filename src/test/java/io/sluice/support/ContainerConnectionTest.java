@@ -27,6 +27,7 @@ class ContainerConnectionTest {
     private Tomcat tomcat;
     private int port;
     private volatile int widenedTo;
+    private volatile int whileBuffered = -2;
 
     @BeforeEach
     void start() throws Exception {
@@ -45,7 +46,10 @@ class ContainerConnectionTest {
                 widenedTo = ContainerConnection.widenWrites(resp, WIDE);
                 widenedTo = Math.min(widenedTo, ContainerConnection.widenWrites(resp, WIDE)); // twice is harmless
                 resp.setContentType("application/octet-stream");
-                resp.getOutputStream().write(body());
+                byte[] body = body();
+                resp.getOutputStream().write(body, 0, 100);
+                whileBuffered = ContainerConnection.widenWrites(resp, 2 * WIDE);
+                resp.getOutputStream().write(body, 100, body.length - 100);
             }
         });
         ctx.addServletMappingDecoded("/widened", "widened");
@@ -68,7 +72,7 @@ class ContainerConnectionTest {
     }
 
     @Test
-    void aTomcatConnectionsSocketBufferIsWidenedAndStillCarriesTheBodyWhole() throws Exception {
+    void aTomcatConnectionsBuffersAreWidenedOnlyWhileEmptyAndStillCarryTheBodyWhole() throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < 3; i++) { // connections come back from Tomcat's cache with the wider buffer
             HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
@@ -76,6 +80,7 @@ class ContainerConnectionTest {
             assertEquals(200, r.statusCode());
             assertArrayEquals(body(), r.body());
             assertEquals(WIDE, widenedTo);
+            assertEquals(0, whileBuffered, "not while the response buffer holds unsent bytes");
         }
     }
 }
