@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 PORT="${BENCH_PORT:-18190}"
 NGINX_PORT="${BENCH_NGINX_PORT:-18191}"
 OUT="$PWD/target/bench"
-TOMCAT_VERSION=10.1.55
 mkdir -p "$OUT"
+. bench/lib.sh
 
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends nginx-light >/dev/null \
@@ -23,18 +23,6 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   mvn -q -B -DskipTests package
 fi
-ZIP="$HOME/.m2/repository/org/apache/tomcat/tomcat/$TOMCAT_VERSION/tomcat-$TOMCAT_VERSION.zip"
-[ -f "$ZIP" ] || mvn -q -B dependency:get -Dartifact=org.apache.tomcat:tomcat:$TOMCAT_VERSION:zip -Dtransitive=false
-
-# A stock Tomcat: only the connector's port is changed (and the shutdown port disabled; we stop it by pid).
-CATALINA_HOME="$OUT/apache-tomcat-$TOMCAT_VERSION"
-rm -rf "$CATALINA_HOME"
-(cd "$OUT" && unzip -q "$ZIP")
-chmod +x "$CATALINA_HOME"/bin/*.sh
-rm -rf "$CATALINA_HOME"/webapps/*
-cp target/sluice.war "$CATALINA_HOME/webapps/ROOT.war"
-sed -i -e "s/port=\"8080\"/port=\"$PORT\"/" -e 's/port="8005"/port="-1"/' "$CATALINA_HOME/conf/server.xml"
-
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -52,13 +40,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Every bench viewer comes from loopback: no player limits (MAX_VIEWERS, MAX_VIEWERS_PER_IP).
-env -u PORT MAX_VIEWERS=0 MAX_VIEWERS_PER_IP=0 CATALINA_HOME="$CATALINA_HOME" CATALINA_BASE="$CATALINA_HOME" CATALINA_OPTS="-Xmx${BENCH_HEAP:-256m}" \
-  "$CATALINA_HOME/bin/catalina.sh" run > "$OUT/fanout-tomcat.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 120); do
-  curl -s -o /dev/null "http://127.0.0.1:$PORT/health/live" && break
-  sleep 1
-done
+if ! TOMCAT_OPTS="-Xmx${BENCH_HEAP:-256m}" stock_tomcat "$PORT" "$OUT/fanout-tomcat.log" MAX_VIEWERS=0 MAX_VIEWERS_PER_IP=0; then
+  kill "$TOMCAT_PID" 2>/dev/null || true
+  exit 1
+fi
+PIDS+=("$TOMCAT_PID")
 SLUICE_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 [ -n "$SLUICE_PID" ] || { echo "Tomcat did not start; see $OUT/fanout-tomcat.log" >&2; exit 1; }
 

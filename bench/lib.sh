@@ -42,7 +42,7 @@ start_sluice() {
 
 # stock_tomcat PORT LOG [NAME=VALUE ...]: target/sluice.war as ROOT in a stock Tomcat 10.1 (its zip from the
 # Maven repository, default server.xml: only the connector's port changed and the shutdown port disabled), run
-# with those settings; stopped on exit. Sets CATALINA_HOME and TOMCAT_PID; waits until /health/live answers.
+# with those settings. Sets CATALINA_HOME and TOMCAT_PID (the caller stops it); waits until /health/live answers.
 TOMCAT_VERSION=10.1.55
 stock_tomcat() {
   local port="$1" log="$2"
