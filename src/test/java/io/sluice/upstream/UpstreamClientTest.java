@@ -173,50 +173,35 @@ class UpstreamClientTest {
     @Test
     void cancellingAnExchangeClosesTheUpstreamConnectionAtOnce() throws Exception {
         upstream.route("/live.ts", TestUpstream.liveTs(500_000));
-        for (int i = 0; i < 10; i++) {
-            RecordingSink sink = new RecordingSink();
-            URI uri = URI.create(upstream.url("/live.ts"));
-            FlowControlledConsumer consumer = new FlowControlledConsumer(sink, uri);
-            var future = client.open(new UpstreamRequest(uri, "ua", Map.of()), consumer);
-            Await.until("data flows", Duration.ofSeconds(5), () -> sink.received() > 10_000);
-            consumer.abandon();
-            future.cancel(true);
-            Await.until("upstream connection closed", Duration.ofMillis(500),
-                    () -> upstream.openConnections("/live.ts") == 0);
-        }
+        cancelsCloseAtOnce("/live.ts", 10, sink -> sink.received() > 10_000);
     }
+
     @Test
     void cancellingAStalledExchangeClosesTheUpstreamConnectionAtOnce() throws Exception {
         // A stalled source sends nothing more, so no read can fail the exchange: the cancel itself must close it
         // (a provider allowing one connection would otherwise refuse the backup on the same account).
         byte[] start = io.sluice.testing.LiveTs.packets(0, 100);
         upstream.route("/stalled.ts", TestUpstream.stallAfter(start, start.length, "video/mp2t"));
-        for (int i = 0; i < 5; i++) {
-            RecordingSink sink = new RecordingSink();
-            URI uri = URI.create(upstream.url("/stalled.ts"));
-            FlowControlledConsumer consumer = new FlowControlledConsumer(sink, uri);
-            var future = client.open(new UpstreamRequest(uri, "ua", Map.of()), consumer);
-            Await.until("the first bytes arrive", Duration.ofSeconds(5), () -> sink.received() == start.length);
-            consumer.abandon();
-            future.cancel(true);
-            Await.until("upstream connection closed", Duration.ofMillis(500),
-                    () -> upstream.openConnections("/stalled.ts") == 0);
-        }
+        cancelsCloseAtOnce("/stalled.ts", 5, sink -> sink.received() == start.length);
     }
 
     @Test
     void cancellingAnExchangeStillWaitingForItsAnswerClosesTheConnectionAtOnce() throws Exception {
         upstream.route("/hung.m3u8", TestUpstream.stall());
-        for (int i = 0; i < 5; i++) {
+        cancelsCloseAtOnce("/hung.m3u8", 5, sink -> upstream.openConnections("/hung.m3u8") == 1);
+    }
+
+    /** {@code times} exchanges with {@code path}, each given up once {@code ready}: each connection closes at once. */
+    private void cancelsCloseAtOnce(String path, int times, java.util.function.Predicate<RecordingSink> ready) {
+        for (int i = 0; i < times; i++) {
             RecordingSink sink = new RecordingSink();
-            URI uri = URI.create(upstream.url("/hung.m3u8"));
+            URI uri = URI.create(upstream.url(path));
             FlowControlledConsumer consumer = new FlowControlledConsumer(sink, uri);
             var future = client.open(new UpstreamRequest(uri, "ua", Map.of()), consumer);
-            Await.until("the request is in", Duration.ofSeconds(5), () -> upstream.openConnections("/hung.m3u8") == 1);
+            Await.until("the exchange is under way", Duration.ofSeconds(5), () -> ready.test(sink));
             consumer.abandon();
             future.cancel(true);
-            Await.until("upstream connection closed", Duration.ofMillis(500),
-                    () -> upstream.openConnections("/hung.m3u8") == 0);
+            Await.until("upstream connection closed", Duration.ofMillis(500), () -> upstream.openConnections(path) == 0);
         }
     }
 
