@@ -159,8 +159,8 @@ public final class ContainerConnection {
     private static void warnOnce(Throwable e) {
         if (!warned) {
             warned = true;
-            LOG.log(Level.WARNING, "This container does not expose what Sluice uses on Tomcat to keep paused players"
-                    + " and to mark broken bodies; falling back to the Servlet API alone", e);
+            LOG.log(Level.WARNING, "This container does not expose what Sluice uses on Tomcat to keep paused players,"
+                    + " mark broken bodies and write in fewer system calls; falling back to the Servlet API alone", e);
         }
     }
 }
