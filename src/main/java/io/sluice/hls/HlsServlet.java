@@ -97,17 +97,30 @@ public class HlsServlet extends HttpServlet {
         Client client = sessions.seen(stream, PlayerIdentity.of(req, stream.id()));
         if (file.equals("playlist.m3u8")) {
             String suffix = clientSuffix(req);
-            HlsOutputs.Answer a = stream.whileWaiting(client,
-                    () -> hlsOutputs.playlist(stream, suffix.isEmpty() ? "" : "?" + suffix.substring(1)));
-            if (a.status() != 200) {
-                ServletProblems.send(resp, a.status(), a.detail());
-                return;
-            }
-            byte[] body = a.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            resp.setContentType("application/vnd.apple.mpegurl");
-            resp.setHeader("Cache-Control", "no-cache");
-            resp.setContentLength(body.length);
-            resp.getOutputStream().write(body);
+            // The first segment may take FFmpeg's probe and a whole segment: the request waits without a thread.
+            AsyncContext async = req.startAsync();
+            async.setTimeout(HlsOutputs.FIRST_SEGMENT_WAIT_MILLIS + 10_000); // the answer's own bound comes first
+            stream.whileWaiting(client,
+                    () -> hlsOutputs.playlist(stream, suffix.isEmpty() ? "" : "?" + suffix.substring(1)))
+                    .whenComplete((a, error) -> async.start(() -> {
+                        try {
+                            if (error != null) {
+                                ServletProblems.send(resp, 503, "The transcoder's playlist is not available");
+                            } else if (a.status() != 200) {
+                                ServletProblems.send(resp, a.status(), a.detail());
+                            } else {
+                                byte[] body = a.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                                resp.setContentType("application/vnd.apple.mpegurl");
+                                resp.setHeader("Cache-Control", "no-cache");
+                                resp.setContentLength(body.length);
+                                resp.getOutputStream().write(body);
+                            }
+                        } catch (IOException | RuntimeException gone) {
+                            // the player left while it waited
+                        } finally {
+                            async.complete();
+                        }
+                    }));
             return;
         }
         Optional<io.sluice.hlsout.SegmentWindow.Segment> segment = hlsOutputs.segment(stream, file);

@@ -22,6 +22,8 @@ public final class SegmentWindow {
     }
 
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+    /** Requests waiting for the first segment (guarded by this); each is removed when run or given up. */
+    private final java.util.List<Runnable> awaitingFirst = new java.util.ArrayList<>();
     private final int listSize;
     private final long maxBytes;
     private final boolean keepAll;
@@ -48,13 +50,40 @@ public final class SegmentWindow {
         discontinuityNext = !segments.isEmpty() || nextSequence > 0;
     }
 
-    public synchronized Segment add(String name, byte[] data, double seconds, Instant end) {
+    public Segment add(String name, byte[] data, double seconds, Instant end) {
+        Segment s;
+        java.util.List<Runnable> ready;
+        synchronized (this) {
+            s = append(name, data, seconds, end);
+            ready = awaitingFirst.isEmpty() ? java.util.List.of() : new java.util.ArrayList<>(awaitingFirst);
+            awaitingFirst.clear();
+        }
+        ready.forEach(Runnable::run); // outside the lock: they read the window
+        return s;
+    }
+
+    /** Runs {@code then} once the window has a segment: now if it has one, else on the thread adding the first. */
+    public void whenFirst(Runnable then) {
+        synchronized (this) {
+            if (segments.isEmpty()) {
+                awaitingFirst.add(then);
+                return;
+            }
+        }
+        then.run();
+    }
+
+    /** Gives up waiting with {@code then}; true when it had not run yet (and now never will). */
+    public synchronized boolean forget(Runnable then) {
+        return awaitingFirst.remove(then);
+    }
+
+    private Segment append(String name, byte[] data, double seconds, Instant end) {
         Instant start = end.minusMillis((long) (seconds * 1000));
         Segment s = new Segment(nextSequence++, name, data, seconds, discontinuityNext, start);
         discontinuityNext = false;
         segments.addLast(s);
         bytes += data.length;
-        notifyAll();
         // Never decreases (RFC 8216 6.2.1): a long segment raises it for good.
         targetDuration = Math.max(targetDuration, (int) Math.ceil(seconds - 0.0005));
         int keep = keepAll ? Integer.MAX_VALUE : listSize + GRACE_SEGMENTS;
@@ -79,19 +108,6 @@ public final class SegmentWindow {
             }
         }
         return Optional.empty();
-    }
-
-    /** Waits, at most {@code millis}, until there is a segment; whether there is. */
-    public synchronized boolean awaitFirst(long millis) throws InterruptedException {
-        long end = System.nanoTime() + millis * 1_000_000;
-        while (segments.isEmpty()) {
-            long left = (end - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                return false;
-            }
-            wait(left);
-        }
-        return true;
     }
 
     public synchronized boolean isEmpty() {

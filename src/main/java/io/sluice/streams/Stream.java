@@ -232,15 +232,23 @@ public final class Stream {
      * this a first segment slower than the client or stream timeout ended the period, which stopped FFmpeg, and
      * the next request started it again from nothing.
      */
-    public <T> T whileWaiting(Client c, java.util.function.Supplier<T> request) {
+    public <T> java.util.concurrent.CompletableFuture<T> whileWaiting(Client c,
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> request) {
         c.connectionCount().incrementAndGet();
+        java.util.concurrent.CompletableFuture<T> answer;
         try {
-            return request.get();
-        } finally {
-            c.touch();
-            lastAccess = Instant.now();
-            c.connectionCount().decrementAndGet();
+            answer = request.get();
+        } catch (RuntimeException e) {
+            answered(c);
+            throw e;
         }
+        return answer.whenComplete((r, e) -> answered(c));
+    }
+
+    private void answered(Client c) {
+        c.touch();
+        lastAccess = Instant.now();
+        c.connectionCount().decrementAndGet();
     }
 
     /** Ends the HLS sessions with no request since {@code cutoff}; returns them. */

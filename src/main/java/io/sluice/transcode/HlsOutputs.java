@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -38,7 +40,7 @@ import java.util.logging.Logger;
 public class HlsOutputs {
     private static final Logger LOG = Logger.getLogger(HlsOutputs.class.getName());
     /** How long a playlist request waits for FFmpeg's first segment before the player is told to retry. */
-    static final long FIRST_SEGMENT_WAIT_MILLIS = 15_000;
+    public static final long FIRST_SEGMENT_WAIT_MILLIS = 15_000;
 
     @Inject
     Settings settings;
@@ -74,28 +76,40 @@ public class HlsOutputs {
     public record Answer(int status, String body, String detail) {
     }
 
-    /** The stream's live playlist, starting FFmpeg for the first player; segment URIs carry {@code suffix}. */
-    public Answer playlist(Stream stream, String suffix) {
+    /**
+     * The stream's live playlist, starting FFmpeg for the first player; segment URIs carry {@code suffix}. Before
+     * the first segment the answer waits for it (at most {@link #FIRST_SEGMENT_WAIT_MILLIS}) without holding a
+     * thread: it completes on the thread that adds the segment, or on this output's clock when the wait is over.
+     */
+    public CompletableFuture<Answer> playlist(Stream stream, String suffix) {
         Output o = outputs.computeIfAbsent(stream.id(), id -> new Output(stream));
         o.touch();
         String refusal = o.ensureRunning();
         if (refusal != null && o.window.isEmpty()) {
-            return new Answer(503, null, refusal);
+            return CompletableFuture.completedFuture(new Answer(503, null, refusal));
         }
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
         o.waiting.incrementAndGet();
+        Runnable ready = () -> answer.complete(new Answer(200, o.window.playlist("", suffix), null));
+        ScheduledFuture<?> giveUp;
         try {
-            if (!o.window.awaitFirst(FIRST_SEGMENT_WAIT_MILLIS)) {
-                String why = o.failure != null ? o.failure : "The transcoder has no segment yet; try again";
-                return new Answer(o.failure != null ? 502 : 503, null, why);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(503, null, "Interrupted");
-        } finally {
+            giveUp = clock.schedule(() -> {
+                if (o.window.forget(ready)) {
+                    String why = o.failure != null ? o.failure : "The transcoder has no segment yet; try again";
+                    answer.complete(new Answer(o.failure != null ? 502 : 503, null, why));
+                }
+            }, FIRST_SEGMENT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            o.waiting.decrementAndGet();
+            return CompletableFuture.completedFuture(new Answer(503, null, "Shutting down"));
+        }
+        answer.whenComplete((a, e) -> {
+            giveUp.cancel(false);
             o.touch(); // idle counts from the answer, not from the question; touched first, so never seen idle
             o.waiting.decrementAndGet();
-        }
-        return new Answer(200, o.window.playlist("", suffix), null);
+        });
+        o.window.whenFirst(ready);
+        return answer;
     }
 
     public Optional<SegmentWindow.Segment> segment(Stream stream, String name) {

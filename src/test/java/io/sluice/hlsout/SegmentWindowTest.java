@@ -29,6 +29,26 @@ class SegmentWindowTest {
     }
 
     @Test
+    void requestsWaitingForTheFirstSegmentAreAnsweredByItOnceAndThoseGivenUpNever() {
+        SegmentWindow w = new SegmentWindow(3, 2, 1 << 20, false);
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger forgotten = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable waiting = answered::incrementAndGet;
+        Runnable givenUp = forgotten::incrementAndGet;
+        w.whenFirst(waiting);
+        w.whenFirst(givenUp);
+        assertTrue(w.forget(givenUp), "not run yet, so it can be given up");
+        assertEquals(0, answered.get());
+        w.add("live0.ts", new byte[188], 2.0, T);
+        w.add("live1.ts", new byte[188], 2.0, T.plusSeconds(2));
+        assertEquals(1, answered.get(), "the first segment answers each waiting request once");
+        assertEquals(0, forgotten.get());
+        assertTrue(!w.forget(waiting), "already answered");
+        w.whenFirst(waiting);
+        assertEquals(2, answered.get(), "with a segment there, a request is answered at once");
+    }
+
+    @Test
     void theWindowSlidesAndTheSequenceFollowsTheFirstSegmentShown() {
         SegmentWindow w = new SegmentWindow(3, 2, 1 << 20, false);
         for (int i = 0; i < 10; i++) {
