@@ -2,12 +2,10 @@
 # What a player sees at a failover (issue 11): for live TS and HLS, a primary that resets, stalls, answers 503
 # or is left by a manual failover, with a live backup of the same programme; once on the shipped defaults and
 # once on tuned settings (quicker timeouts, one retry). Starts Sluice like the README does, twice; loopback
-# only; about ten minutes (the default HLS stall waits out a 40 s playlist deadline).
+# only; about ten minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${BENCH_PORT:-18186}"
-OUT=target/bench
-mkdir -p "$OUT"
 . bench/lib.sh
 
 build_bench bench/src/io/sluice/bench/GapBench.java

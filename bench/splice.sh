@@ -6,13 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${BENCH_PORT:-18187}"
-OUT=target/bench
-mkdir -p "$OUT"
 . bench/lib.sh
 
-# Like build_bench, but the bench also uses the main classes (io.sluice.ts) for its in-process figure.
-mvn -q -B -DskipTests package test-compile
-javac -d "$OUT/classes" -cp target/test-classes:target/classes bench/src/io/sluice/bench/SpliceBench.java
+# The bench also uses the main classes (io.sluice.ts) for its in-process figure.
+BENCH_CLASSPATH=target/classes build_bench bench/src/io/sluice/bench/SpliceBench.java
 start_sluice "$PORT" "$OUT/sluice-splice.log" -u API_TOKEN STREAM_RETRY_ATTEMPTS=0
 SLUICE_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 [ -n "$SLUICE_PID" ] || { echo "no process listens on $PORT"; exit 1; }

@@ -205,13 +205,6 @@ public final class GapBench {
 
     private static String register(String sluice, String url, String backup) throws Exception {
         String body = "{\"url\":\"" + url + "\",\"failover_urls\":[\"" + backup + "\"]}";
-        String reply = HTTP.send(HttpRequest.newBuilder(URI.create(sluice + "/streams"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("\"stream_id\":\"([0-9a-f]{32})\"").matcher(reply);
-        if (!m.find()) {
-            throw new IllegalStateException("registration failed: " + reply);
-        }
-        return m.group(1);
+        return StreamsApi.register(HTTP, sluice, body);
     }
 }

@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Issue 14/15 figures. (a) ingest cost: ns per packet of the splicer + TS health on a real source, against a
@@ -199,14 +197,7 @@ public final class SpliceBench {
 
     private static String register(String sluice, String url, String backup) throws Exception {
         String body = "{\"url\":\"" + url + "\"" + (backup == null ? "" : ",\"failover_urls\":[\"" + backup + "\"]") + "}";
-        String reply = HTTP.send(HttpRequest.newBuilder(URI.create(sluice + "/streams"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("\"stream_id\":\"([0-9a-f]{32})\"").matcher(reply);
-        if (!m.find()) {
-            throw new IllegalStateException("registration failed: " + reply);
-        }
-        return m.group(1);
+        return StreamsApi.register(HTTP, sluice, body);
     }
 
     /** Counts a player's bytes and asks for more at once: a fast player. */
