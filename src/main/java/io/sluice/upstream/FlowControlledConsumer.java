@@ -41,10 +41,8 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     private FutureCallback<Void> resultCallback;
     /** Where to close this exchange's connection when it is abandoned; set before the exchange starts. */
     private volatile UpstreamSessions sessions;
-    /** The exchange's context: it names the connection once the request is on one, before any answer. */
+    /** The exchange's context: it names the connection (the last hop's) once the request is on one. */
     private volatile HttpCoreContext exchangeContext;
-    /** This exchange's connection, by its local address, once the response head is in. */
-    private volatile SocketAddress connection;
 
     public FlowControlledConsumer(BodySink sink, URI requestUri) {
         this.sink = sink;
@@ -55,11 +53,8 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
                                 FutureCallback<Void> callback) throws IOException {
         this.resultCallback = callback;
-        if (context instanceof HttpCoreContext core && core.getEndpointDetails() != null) {
-            connection = core.getEndpointDetails().getLocalAddress();
-            if (abandoned) {
-                closeConnection();
-            }
+        if (abandoned) {
+            closeConnection(); // given up while the head was on its way
         }
         Header typeHeader = response.getFirstHeader("Content-Type");
         String type = entity != null ? entity.getContentType() : typeHeader == null ? null : typeHeader.getValue();
@@ -212,11 +207,8 @@ public final class FlowControlledConsumer implements AsyncResponseConsumer<Void>
         if (s == null) {
             return false;
         }
-        SocketAddress local = connection;
-        if (local == null) {
-            HttpCoreContext c = exchangeContext;
-            local = c == null || c.getEndpointDetails() == null ? null : c.getEndpointDetails().getLocalAddress();
-        }
+        HttpCoreContext c = exchangeContext;
+        SocketAddress local = c == null || c.getEndpointDetails() == null ? null : c.getEndpointDetails().getLocalAddress();
         return s.closeNow(local);
     }
 
