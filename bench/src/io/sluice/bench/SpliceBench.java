@@ -160,7 +160,11 @@ public final class SpliceBench {
                 ms.get(ms.size() / 2), ms.get(ms.size() - 1), ms.size());
     }
 
-    /** Reads packets; the time from the last packet of the first PMT version to the first keyframe after it. */
+    /**
+     * Reads packets; the time from the primary's last packet to the backup's first keyframe. The splice is where
+     * the video PID's packet first flags a discontinuity (the splicer's mark), whether the backup's audio was
+     * conformed (the PMT then keeps its version) or announced as it is (a new PMT version).
+     */
     private static double trial(String sluice, String id) throws Exception {
         HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(sluice + "/stream/" + id)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -175,10 +179,7 @@ public final class SpliceBench {
                 }
                 long now = System.nanoTime();
                 int pid = TsPacket.pid(packet, 0);
-                if (pid == 0x1000 && TsPacket.payloadUnitStart(packet, 0)) {
-                    int version = (packet[10] >> 1) & 0x1F; // pointer 0: section at 5, version byte at 5 + 5
-                    spliced |= version != 0;
-                }
+                spliced |= pid == 0x100 && TsPacket.discontinuity(packet, 0);
                 if (!spliced) {
                     lastPrimary = now;
                 } else if (pid == 0x100 && Pes.startsKeyframe(packet, 0, 0x1B)) {

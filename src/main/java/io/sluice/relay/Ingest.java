@@ -1,5 +1,6 @@
 package io.sluice.relay;
 
+import io.sluice.ts.AudioChange;
 import io.sluice.ts.TsHealth;
 import io.sluice.ts.TsPacket;
 import io.sluice.ts.TsSplicer;
@@ -29,10 +30,10 @@ final class Ingest implements PacketSink {
     /** The ring offset of the latest PAT-PMT-keyframe, or -1 when none has been seen. */
     private long joinPoint = -1;
 
-    Ingest(TsRing ring, PacketSink toRing, long keyframeWaitNanos, long healthLimitNanos) {
+    Ingest(TsRing ring, PacketSink toRing, long keyframeWaitNanos, boolean holdAudioChanges, long healthLimitNanos) {
         this.ring = ring;
         this.toRing = toRing;
-        this.splicer = new TsSplicer(keyframeWaitNanos);
+        this.splicer = new TsSplicer(keyframeWaitNanos, holdAudioChanges);
         this.health = new TsHealth(healthLimitNanos, System.nanoTime());
     }
 
@@ -99,6 +100,16 @@ final class Ingest implements PacketSink {
     /** True once the current source's PMT is known: its health verdicts are then about its media. */
     boolean sourceHasTables() {
         return splicer.sourceHasTables();
+    }
+
+    /** Non-null while the current source is held because its audio is another codec than players opened. */
+    AudioChange audioChange() {
+        return splicer.audioChange();
+    }
+
+    /** The held source goes to players with its own codecs. */
+    void passAudioAsIs() {
+        splicer.passAudioAsIs(System.nanoTime());
     }
 
     /** Changes of source spliced so far (for tests and logs). */

@@ -4,7 +4,9 @@ import io.sluice.events.Measured;
 import io.sluice.streams.Stream;
 import io.sluice.streams.StreamKind;
 import io.sluice.sources.RecoveryEpisode;
+import io.sluice.transcode.AudioConform;
 import io.sluice.transcode.TranscoderProcess;
+import io.sluice.ts.AudioChange;
 import io.sluice.ts.TsHealth;
 import io.sluice.upstream.FlowControlledConsumer;
 import io.sluice.upstream.UpstreamFailure;
@@ -360,7 +362,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         if (ring == null) {
             ring = new TsRing(owner.settings().relayBufferBytes());
             ingest = new Ingest(ring, ingest(ring), owner.settings().spliceKeyframeWait().toNanos(),
-                    owner.settings().tsHealthTimeout().toNanos());
+                    owner.settings().spliceConformAudio(), owner.settings().tsHealthTimeout().toNanos());
         }
         URI uri = URI.create(stream.sources().requestUrl());
         if (standby != null && standby.uri.equals(uri)) {
@@ -594,8 +596,11 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
                 }
                 toStart = new ArrayList<>(taps);
             }
-            ingest.from(c);
+            ingest.from(c.packetsFrom());
             c.assembler.accept(src, ingest);
+            if (ingest.audioChange() != null) {
+                conformAudio(c, ingest.audioChange());
+            }
             c.dataArrived(System.nanoTime());
             r = ring;
             type = c.contentType();
@@ -616,6 +621,28 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         }
     }
 
+    /**
+     * The current source's audio is another codec than players opened (issue 14): from now on its bytes go through
+     * FFmpeg, which gives players that codec, and the splice follows its output. Without FFmpeg or a free process
+     * slot, or with SPLICE_CONFORM_AUDIO off, the source goes as it is. Under the relay's lock.
+     */
+    private void conformAudio(UpstreamConnection c, AudioChange change) {
+        if (c.packetsFrom() != c) {
+            ingest.passAudioAsIs(); // the conform's own output: what FFmpeg made of it is what there is
+            return;
+        }
+        AudioConform a = owner.transcoders().conform(stream.id(), change, c.feed(), c.conformedOutput());
+        if (a == null) {
+            LOG.info(() -> "audio not conformed stream=" + stream.id() + " encoders=" + change.encoders()
+                    + ": FFmpeg missing or no process slot free; the source goes as it is");
+            ingest.passAudioAsIs();
+            return;
+        }
+        LOG.info(() -> "audio conformed stream=" + stream.id() + " url=" + c.uri + " encoders=" + change.encoders());
+        c.conformThrough(a);
+        a.start();
+    }
+
     @Override
     public void ended(UpstreamConnection c) {
         if (droppedStandby(c)) {
@@ -632,7 +659,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             }
             current = null;
             state = State.IDLE;
-            ingest.from(c);
+            ingest.from(c.packetsFrom());
             c.assembler.flush(ingest); // a clean end: all of it
             end = ring.head();
         }

@@ -1,5 +1,6 @@
 package io.sluice.relay;
 
+import io.sluice.transcode.AudioConform;
 import io.sluice.upstream.BodySink;
 import io.sluice.upstream.Feed;
 import io.sluice.upstream.MediaTypes;
@@ -37,7 +38,10 @@ final class UpstreamConnection implements BodySink {
     volatile long firstDataDeadlineNanos;
     /** A standby's bytes before it became current (guarded by the relay's lock); null otherwise. */
     java.io.ByteArrayOutputStream early;
-    final PacketAssembler assembler = new PacketAssembler();
+    /** Whole packets of what reaches the relay: the source's bytes, or its conform's output once there is one. */
+    PacketAssembler assembler = new PacketAssembler();
+    /** Set when this source's audio is conformed (guarded by the relay's lock): its bytes go through FFmpeg. */
+    private volatile AudioConform conform;
     private final Listener listener;
     /** Set before the feed can call back. */
     private volatile Feed feed;
@@ -61,6 +65,52 @@ final class UpstreamConnection implements BodySink {
 
     Feed feed() {
         return feed;
+    }
+
+    /**
+     * From now on this source's bytes go through {@code a}, whose output reaches the relay as this connection's
+     * data; stopping the connection stops both. The source's unfinished packet is left behind with its assembler.
+     */
+    void conformThrough(AudioConform a) {
+        assembler = new PacketAssembler();
+        conform = a;
+        feed = a;
+    }
+
+    /** What players' packets come from now, for the splice: the source, or its conform's output (another feed). */
+    Object packetsFrom() {
+        AudioConform a = conform;
+        return a != null ? a : this;
+    }
+
+    /** Where a conform's output goes: to the relay, as this connection's. */
+    BodySink conformedOutput() {
+        return new BodySink() {
+            @Override
+            public void onResponse(UpstreamResponse response) {
+                // the source's own head was checked already
+            }
+
+            @Override
+            public void onData(ByteBuffer data) throws UpstreamFailureException {
+                listener.data(UpstreamConnection.this, data);
+            }
+
+            @Override
+            public long capacity() {
+                return listener.capacity(UpstreamConnection.this);
+            }
+
+            @Override
+            public void onEnd() {
+                listener.ended(UpstreamConnection.this);
+            }
+
+            @Override
+            public void onFailure(UpstreamFailure failure) {
+                listener.failed(UpstreamConnection.this, failure);
+            }
+        };
     }
 
     boolean responded() {
@@ -123,21 +173,36 @@ final class UpstreamConnection implements BodySink {
 
     @Override
     public void onData(ByteBuffer data) throws UpstreamFailureException {
-        listener.data(this, data);
+        AudioConform a = conform;
+        if (a != null) {
+            a.input(data);
+        } else {
+            listener.data(this, data);
+        }
     }
 
     @Override
     public long capacity() {
-        return listener.capacity(this);
+        AudioConform a = conform;
+        return a != null ? a.inputRoom() : listener.capacity(this);
     }
 
     @Override
     public void onEnd() {
-        listener.ended(this);
+        AudioConform a = conform;
+        if (a != null) {
+            a.inputEnded(); // the relay hears of the end when FFmpeg has given out all of it
+        } else {
+            listener.ended(this);
+        }
     }
 
     @Override
     public void onFailure(UpstreamFailure failure) {
+        AudioConform a = conform;
+        if (a != null) {
+            a.sourceFailed(); // FFmpeg has nothing more to read
+        }
         listener.failed(this, failure);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.transcode;
 
 import io.sluice.config.Settings;
 import io.sluice.streams.StreamSpec;
+import io.sluice.ts.AudioChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -73,6 +74,29 @@ public class Ffmpeg {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /**
+     * The command line of an audio conform: MPEG-TS from standard input, video copied, each audio stream
+     * re-encoded where {@code change} says (else copied), timestamps kept (players' clocks run on), MPEG-TS on
+     * standard output. Other streams (subtitles, data) are left out while a source is conformed. Half a second
+     * of the source is looked at before the first output: the players are waiting at a failover.
+     */
+    public List<String> conformCommand(AudioChange change) {
+        List<String> cmd = new ArrayList<>(List.of(settings.ffmpegPath(), "-hide_banner", "-nostdin",
+                "-loglevel", "error", "-analyzeduration", "500000", "-probesize", "1000000",
+                "-f", "mpegts", "-i", "pipe:0", "-map", "0:v?", "-map", "0:a?", "-c:v", "copy"));
+        for (int i = 0; i < change.encoders().size(); i++) {
+            String encoder = change.encoders().get(i);
+            cmd.add("-c:a:" + i);
+            cmd.add(encoder == null ? "copy" : encoder);
+            if ("mp2".equals(encoder)) {
+                cmd.add("-ac:a:" + i); // MPEG audio carries at most two channels
+                cmd.add("2");
+            }
+        }
+        cmd.addAll(List.of("-copyts", "-f", "mpegts", "pipe:1"));
+        return cmd;
     }
 
     /**

@@ -8,25 +8,21 @@ import io.sluice.upstream.UpstreamFailure;
 import io.sluice.upstream.UpstreamFailureException;
 import io.sluice.upstream.UpstreamResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One FFmpeg process as a live relay's feed. A thread reads its standard output only while the relay has room
- * (a full pipe then holds FFmpeg, and FFmpeg its source: backpressure reaches the provider); a second thread
+ * ({@link ProcessOutput}: a full pipe then holds FFmpeg, and FFmpeg its source); a second thread
  * keeps the last line FFmpeg wrote to standard error, to say why it ended. Both threads belong to the process,
  * not to a player: there is at most one process per transcoded stream.
  */
 public final class TranscoderProcess implements Feed {
-    private static final int CHUNK = 64 * 1024;
     private static final Pattern HTTP_STATUS = Pattern.compile("(?:HTTP error|Server returned) (\\d{3})");
 
     private final String streamId;
@@ -34,9 +30,7 @@ public final class TranscoderProcess implements Feed {
     private final URI source;
     private final BodySink sink;
     private final Transcoders owner;
-    private final Object room = new Object();
-    private volatile boolean paused;
-    private volatile boolean stopped;
+    private final ProcessOutput output = new ProcessOutput();
     private volatile Process process;
     private final LastErrorLine lastError = new LastErrorLine();
     /** Whether this transcoder holds one of the process slots; given back once, when its process has exited. */
@@ -60,21 +54,17 @@ public final class TranscoderProcess implements Feed {
 
     @Override
     public boolean isPaused() {
-        return paused;
+        return output.isPaused();
     }
 
     @Override
     public void resume() {
-        synchronized (room) {
-            paused = false;
-            room.notifyAll();
-        }
+        output.resume();
     }
 
     @Override
     public void stop() {
-        stopped = true;
-        resume();
+        output.stop();
         Process p = process;
         if (p != null) {
             end(p);
@@ -88,7 +78,7 @@ public final class TranscoderProcess implements Feed {
         }
         Process p = null;
         try {
-            if (stopped) {
+            if (output.stopped()) {
                 return; // stopped before it began: nothing to spawn
             }
             try {
@@ -98,7 +88,7 @@ public final class TranscoderProcess implements Feed {
                 return;
             }
             process = p;
-            if (stopped) {
+            if (output.stopped()) {
                 return;
             }
             p.getOutputStream().close();
@@ -106,7 +96,7 @@ public final class TranscoderProcess implements Feed {
             DaemonThreads.named("sluice-transcoder-log").newThread(() -> lastError.readFrom(running)).start();
             pump(p);
         } catch (IOException e) {
-            if (!stopped) {
+            if (!output.stopped()) {
                 sink.onFailure(new UpstreamFailure(UpstreamFailure.Kind.READ_ERROR, 0, "Transcoder output broke"));
             }
         } finally {
@@ -134,27 +124,7 @@ public final class TranscoderProcess implements Feed {
             sink.onFailure(e.failure());
             return;
         }
-        byte[] buf = new byte[CHUNK];
-        InputStream out = p.getInputStream();
-        while (!stopped) {
-            long free = sink.capacity();
-            if (free <= 0) {
-                waitForRoom();
-                continue;
-            }
-            int n = out.read(buf, 0, (int) Math.min(buf.length, free));
-            if (n < 0) {
-                break;
-            }
-            try {
-                sink.onData(ByteBuffer.wrap(buf, 0, n)); // the relay copies into its ring before returning
-            } catch (UpstreamFailureException e) {
-                stopped = true;
-                sink.onFailure(e.failure());
-                return;
-            }
-        }
-        if (stopped) {
+        if (!output.copy(p.getInputStream(), sink) || output.stopped()) {
             return;
         }
         int exit = exitCode(p);
@@ -165,21 +135,7 @@ public final class TranscoderProcess implements Feed {
         }
     }
 
-    private void waitForRoom() {
-        synchronized (room) {
-            paused = true;
-            try {
-                // Woken by the relay when a player drains; the timeout rechecks in case a wake-up was missed.
-                room.wait(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopped = true;
-            }
-            paused = false; // until the next look at the room says otherwise
-        }
-    }
-
-    private static int exitCode(Process p) {
+    static int exitCode(Process p) {
         try {
             return p.waitFor(5, TimeUnit.SECONDS) ? p.exitValue() : -1;
         } catch (InterruptedException e) {
@@ -210,7 +166,7 @@ public final class TranscoderProcess implements Feed {
     }
 
     /** Asks FFmpeg to stop, and kills it if it has not within two seconds. */
-    private static void end(Process p) {
+    static void end(Process p) {
         if (!p.isAlive()) {
             return;
         }

@@ -2,7 +2,9 @@ package io.sluice.transcode;
 
 import io.sluice.config.Settings;
 import io.sluice.streams.StreamSpec;
+import io.sluice.ts.AudioChange;
 import io.sluice.upstream.BodySink;
+import io.sluice.upstream.Feed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -28,6 +30,18 @@ public class Transcoders {
      */
     public TranscoderProcess process(String streamId, URI source, StreamSpec spec, BodySink sink) {
         return new TranscoderProcess(streamId, ffmpeg.command(source, spec), source, sink, this, acquire());
+    }
+
+    /**
+     * An audio conform between a live source's connection ({@code input}) and its relay ({@code output}), not yet
+     * started; null when FFmpeg is not here or every process slot is taken (it counts as one of them), and the
+     * source then goes to players as it is.
+     */
+    public AudioConform conform(String streamId, AudioChange change, Feed input, BodySink output) {
+        if (!ffmpeg.available() || !acquire()) {
+            return null;
+        }
+        return new AudioConform(streamId, ffmpeg.conformCommand(change), input, output, this);
     }
 
     /** Whether a new transcoded stream can start now (FFmpeg is there and a process slot is free). */

@@ -55,6 +55,12 @@ public final class ProgramLayout {
         return out;
     }
 
+    /** The {@code index}-th PID of {@code kind} players were told about, or -1 when there is none yet. */
+    public int known(EsKind kind, int index) {
+        List<Integer> pids = byKind.get(kind.ordinal());
+        return index < pids.size() ? pids.get(index) : -1;
+    }
+
     /** {@code preferred} when no one uses it yet (the first source keeps its own PIDs), else the lowest free one. */
     private int fresh(int preferred) {
         if (free(preferred)) {

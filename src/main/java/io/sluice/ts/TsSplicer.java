@@ -42,6 +42,15 @@ public final class TsSplicer {
     private static final int HELD_STREAMS = 8;
 
     private final long keyframeWaitNanos;
+    /** Whether a new source whose audio codec differs from players' is held for its owner to decide (issue 14). */
+    private final boolean holdAudioChanges;
+    /** Per player PID: the stream players were first told about there (the decoder they opened). */
+    private final java.util.Map<Integer, Pmt.Es> announced = new java.util.HashMap<>();
+    /** The current source's PMT while it is held for an audio change, with that change; else null. */
+    private Pmt heldPmt;
+    private AudioChange audioChange;
+    /** The current source goes to players with its own audio codecs (no conforming to be had). */
+    private boolean audioAsIs;
 
     // Per source PID.
     private final short[] outPid = new short[PIDS];
@@ -87,7 +96,17 @@ public final class TsSplicer {
     private long splices;
 
     public TsSplicer(long keyframeWaitNanos) {
+        this(keyframeWaitNanos, false);
+    }
+
+    /**
+     * With {@code holdAudioChanges}, a new source whose audio is another codec than players opened is held (none
+     * of it goes out) until its owner either feeds it again conformed ({@link #audioChange()}), or says it goes
+     * as it is ({@link #passAudioAsIs()}); without, it goes as it is at once.
+     */
+    public TsSplicer(long keyframeWaitNanos, boolean holdAudioChanges) {
         this.keyframeWaitNanos = keyframeWaitNanos;
+        this.holdAudioChanges = holdAudioChanges;
         Arrays.fill(outCc, (byte) -1);
         forgetSource();
     }
@@ -162,6 +181,28 @@ public final class TsSplicer {
     /** True once the current source's PMT is known (its streams' kinds below are then meaningful). */
     public boolean sourceHasTables() {
         return sourcePmtSeen;
+    }
+
+    /**
+     * Non-null while the current source is held because its audio is another codec than players opened: what
+     * each of its audio streams must be encoded to. Nothing of the source goes out meanwhile.
+     */
+    public AudioChange audioChange() {
+        return audioChange;
+    }
+
+    /**
+     * The held source goes to players as it is: its own codecs, announced in a new PMT version; the wait for its
+     * tables and keyframe begins now.
+     */
+    public void passAudioAsIs(long nowNanos) {
+        audioAsIs = true;
+        spliceStartNanos = nowNanos;
+        if (heldPmt != null) {
+            adopt(heldPmt); // its tables go out with its next PMT, as at any splice
+            heldPmt = null;
+            audioChange = null;
+        }
     }
 
     /** The kind of the current source's stream on {@code pid}, or null when its PMT names no such stream. */
@@ -322,9 +363,17 @@ public final class TsSplicer {
             if (pmt != null) {
                 sourcePmtCrc = pmtSection.crc();
                 sourcePmtSeen = true;
-                o = releaseAll(out, o); // a programme changed mid-source: its units held so far go out as they are
-                adopt(pmt);
+                AudioChange change = awaitingTables && holdAudioChanges && !audioAsIs ? audioChangeOf(pmt) : null;
+                heldPmt = change == null ? null : pmt;
+                audioChange = change;
+                if (change == null) {
+                    o = releaseAll(out, o); // a programme changed mid-source: its units held so far go out as they are
+                    adopt(pmt);
+                }
             }
+        }
+        if (audioChange != null) {
+            return o; // held: players get nothing of this source as it is
         }
         if (outPmt == null) {
             return passUnchanged(in, p, sourcePmtPid, out, o);
@@ -339,6 +388,11 @@ public final class TsSplicer {
             return tables(out, o, true); // the tables first, before any packet of the new source
         }
         return emit(pmtPackets, layout.pmtPid(), out, o);
+    }
+
+    /** What {@code pmt}'s audio would change for players: its n-th audio goes to their n-th audio PID. */
+    private AudioChange audioChangeOf(Pmt pmt) {
+        return AudioChange.of(pmt, n -> announced.get(layout.known(EsKind.AUDIO, n)));
     }
 
     /** Takes a source's PMT: on the first, players' programme is born; later, streams are put on players' PIDs. */
@@ -392,6 +446,9 @@ public final class TsSplicer {
             pmtPackets = Sections.packets(next.section(), layout.pmtPid());
         }
         outPmt = next;
+        for (Pmt.Es es : next.streams()) {
+            announced.putIfAbsent(es.pid(), es);
+        }
     }
 
     private void beginSplice(Object from, long nowNanos) {
@@ -427,6 +484,9 @@ public final class TsSplicer {
         Arrays.fill(lastInCc, (byte) -1);
         Arrays.fill(needsUnitStart, true);
         Arrays.fill(heldSlot, (byte) -1);
+        heldPmt = null;
+        audioChange = null;
+        audioAsIs = false;
         for (HeldUnits h : held) {
             if (h != null) {
                 h.forget(); // the old source's unfinished units: never finished, never sent
@@ -439,7 +499,7 @@ public final class TsSplicer {
         if (nowNanos - spliceStartNanos <= keyframeWaitNanos) {
             return;
         }
-        if (awaitingTables) {
+        if (awaitingTables && audioChange == null) {
             awaitingTables = false;
             rawSource = true;
         }

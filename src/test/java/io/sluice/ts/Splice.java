@@ -13,7 +13,11 @@ final class Splice {
     final java.util.List<Integer> joins = new java.util.ArrayList<>();
 
     Splice(long waitNanos) {
-        splicer = new TsSplicer(waitNanos);
+        this(waitNanos, false);
+    }
+
+    Splice(long waitNanos, boolean holdAudioChanges) {
+        splicer = new TsSplicer(waitNanos, holdAudioChanges);
     }
 
     /** Feeds {@code bytes} of {@code ts} from {@code from} as coming from {@code feed}; returns where its output began. */

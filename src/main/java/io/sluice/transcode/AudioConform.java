@@ -1,0 +1,224 @@
+package io.sluice.transcode;
+
+import io.sluice.support.DaemonThreads;
+import io.sluice.support.LastErrorLine;
+import io.sluice.upstream.BodySink;
+import io.sluice.upstream.Feed;
+import io.sluice.upstream.UpstreamFailure;
+import io.sluice.upstream.UpstreamFailureException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A live source's bytes through FFmpeg on their way to players, its audio re-encoded to the codec players opened
+ * and its video copied (issue 14): the source's own connection stays, only what it carries is changed. The
+ * source's bytes wait in a bounded buffer (the connection is read only while it has room), a thread writes them
+ * to FFmpeg's standard input, another reads its output while the relay has room ({@link ProcessOutput}), a third
+ * keeps FFmpeg's last error line. All three belong to the process, at most one per stream, and end with it.
+ */
+public final class AudioConform implements Feed {
+    /** The source's bytes waiting for FFmpeg: about two seconds of a 4 Mbit/s stream. */
+    private static final int INPUT_BYTES = 1024 * 1024;
+    /** Room kept back: the upstream's reactor delivers a little beyond the window it was given. */
+    private static final int INPUT_SLACK = 256 * 1024;
+    private static final int WRITE_CHUNK = 64 * 1024;
+
+    private final String streamId;
+    private final List<String> command;
+    private final Feed input;
+    private final BodySink output;
+    private final Transcoders owner;
+    private final AtomicBoolean slot = new AtomicBoolean(true);
+    private final ProcessOutput reader = new ProcessOutput();
+    private final LastErrorLine lastError = new LastErrorLine();
+    private volatile Process process;
+    /** The source's connection is no longer this conform's to stop: it ended, failed, or was let go. */
+    private final AtomicBoolean sourceDone = new AtomicBoolean();
+
+    // The input buffer, a ring guarded by itself.
+    private final byte[] waiting = new byte[INPUT_BYTES];
+    private int readAt;
+    private int used;
+    private boolean inputEnded;
+
+    /** Takes a process slot already taken by its owner; given back once, when the process has exited. */
+    AudioConform(String streamId, List<String> command, Feed input, BodySink output, Transcoders owner) {
+        this.streamId = streamId;
+        this.command = command;
+        this.input = input;
+        this.output = output;
+        this.owner = owner;
+    }
+
+    /** Starts FFmpeg; every outcome, a failure to start included, reaches the output sink. */
+    public void start() {
+        DaemonThreads.named("sluice-conform-" + streamId.substring(0, Math.min(8, streamId.length())))
+                .newThread(this::run).start();
+    }
+
+    /** Room for the source's bytes now; the source's connection is read only as far as this. */
+    public long inputRoom() {
+        synchronized (waiting) {
+            return Math.max(0, INPUT_BYTES - INPUT_SLACK - used);
+        }
+    }
+
+    /** The source's next bytes (on the upstream's I/O thread: copied, never waits). */
+    public void input(ByteBuffer data) throws UpstreamFailureException {
+        synchronized (waiting) {
+            int n = data.remaining();
+            if (n > INPUT_BYTES - used) {
+                throw new UpstreamFailureException(UpstreamFailure.transcoder(0,
+                        "The source sent more than the audio conform was given room for"));
+            }
+            int writeAt = (readAt + used) % INPUT_BYTES;
+            int first = Math.min(n, INPUT_BYTES - writeAt);
+            data.get(waiting, writeAt, first);
+            data.get(waiting, 0, n - first);
+            used += n;
+            waiting.notifyAll();
+        }
+    }
+
+    /** The source's body ended cleanly: FFmpeg gets the rest, then the end of its input, and ends its output. */
+    public void inputEnded() {
+        sourceDone.set(true);
+        synchronized (waiting) {
+            inputEnded = true;
+            waiting.notifyAll();
+        }
+    }
+
+    @Override
+    public boolean isPaused() {
+        return reader.isPaused();
+    }
+
+    @Override
+    public void resume() {
+        reader.resume();
+    }
+
+    /** Stops FFmpeg and lets go of the source's connection; no callback follows. */
+    @Override
+    public void stop() {
+        letGoOfSource();
+        endProcess();
+    }
+
+    /** The source's connection failed (and is gone): FFmpeg goes too, and no callback follows. */
+    public void sourceFailed() {
+        sourceDone.set(true);
+        endProcess();
+    }
+
+    private void endProcess() {
+        reader.stop();
+        synchronized (waiting) {
+            waiting.notifyAll();
+        }
+        Process p = process;
+        if (p != null) {
+            TranscoderProcess.end(p);
+        }
+    }
+
+    /** Once, and never after the source's body ended cleanly: its connection may serve another exchange by then. */
+    private void letGoOfSource() {
+        if (sourceDone.compareAndSet(false, true)) {
+            input.stop();
+        }
+    }
+
+    private void run() {
+        Process p = null;
+        try {
+            if (reader.stopped()) {
+                return;
+            }
+            p = new ProcessBuilder(command).start();
+            process = p;
+            if (reader.stopped()) {
+                return;
+            }
+            Process running = p;
+            DaemonThreads.named("sluice-conform-log").newThread(() -> lastError.readFrom(running)).start();
+            DaemonThreads.named("sluice-conform-in").newThread(() -> feed(running.getOutputStream())).start();
+            if (!reader.copy(p.getInputStream(), output) || reader.stopped()) {
+                return; // stopped, or the relay refused the output (it was told so)
+            }
+            int exit = TranscoderProcess.exitCode(p);
+            boolean sourceEnded;
+            synchronized (waiting) {
+                sourceEnded = inputEnded;
+            }
+            if (exit == 0 && sourceEnded) {
+                output.onEnd();
+            } else {
+                letGoOfSource();
+                output.onFailure(failure(exit == 0 ? "ended before its source" : "exited with code " + exit));
+            }
+        } catch (IOException e) {
+            if (!reader.stopped()) {
+                letGoOfSource();
+                output.onFailure(failure(p == null ? "could not start" : "output broke"));
+            }
+        } finally {
+            if (reader.stopped()) {
+                letGoOfSource(); // refused by the relay: the source has no use any more
+            }
+            if (p == null) {
+                giveBackSlot();
+            } else {
+                TranscoderProcess.end(p);
+                p.onExit().thenRun(this::giveBackSlot); // the slot is free when the process is gone
+            }
+        }
+    }
+
+    private UpstreamFailure failure(String what) {
+        String last = lastError.get();
+        return UpstreamFailure.transcoder(0, "Audio conform (FFmpeg) " + what + (last.isEmpty() ? "" : ": " + last));
+    }
+
+    /** The input thread: the buffer's bytes to FFmpeg in order, the source read on as room is made. */
+    private void feed(OutputStream stdin) {
+        byte[] chunk = new byte[WRITE_CHUNK];
+        try (stdin) {
+            while (!reader.stopped()) {
+                int n;
+                synchronized (waiting) {
+                    if (used == 0 && !inputEnded) {
+                        waiting.wait(200); // the timeout rechecks whether the conform was stopped meanwhile
+                        continue;
+                    }
+                    if (used == 0) {
+                        return; // the source ended and FFmpeg has all of it: closing its input ends its output
+                    }
+                    n = Math.min(chunk.length, Math.min(used, INPUT_BYTES - readAt));
+                    System.arraycopy(waiting, readAt, chunk, 0, n);
+                }
+                stdin.write(chunk, 0, n); // blocks while FFmpeg is held by the relay: the source waits too
+                stdin.flush();
+                synchronized (waiting) {
+                    readAt = (readAt + n) % INPUT_BYTES;
+                    used -= n;
+                }
+                input.resume();
+            }
+        } catch (IOException e) {
+            // FFmpeg is gone: its exit is reported by the reading thread
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void giveBackSlot() {
+        if (slot.compareAndSet(true, false)) {
+            owner.release();
+        }
+    }
+}
