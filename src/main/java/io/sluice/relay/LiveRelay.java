@@ -562,6 +562,16 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
 
     @Override
     public void data(UpstreamConnection c, ByteBuffer src) throws UpstreamFailureException {
+        packets(c, src, false);
+    }
+
+    @Override
+    public void conformed(UpstreamConnection c, ByteBuffer out) throws UpstreamFailureException {
+        packets(c, out, true);
+    }
+
+    /** The connection's bytes: the source's own, or (when {@code conformed}) its audio conform's output. */
+    private void packets(UpstreamConnection c, ByteBuffer src, boolean conformed) throws UpstreamFailureException {
         List<ClientTap> toStart = List.of();
         TsRing r;
         String type;
@@ -585,6 +595,11 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
                 src.position(src.limit()); // a cancelled exchange's last bytes
                 return;
             }
+            AudioConform conform = c.conform();
+            if (conform != null && !conformed) {
+                conform.input(src); // decided under this lock: no chunk of the source can slip past its conform
+                return;
+            }
             if (!c.sawData) {
                 MediaSniffer.requireTransportStream(src);
                 c.sawData = true;
@@ -596,16 +611,18 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
                 }
                 toStart = new ArrayList<>(taps);
             }
-            ingest.from(c.packetsFrom());
+            int chunkStart = src.position();
+            ingest.from(conformed ? conform : c);
             c.assembler.accept(src, ingest);
             if (ingest.audioChange() != null) {
-                conformAudio(c, ingest.audioChange());
+                conformAudio(c, ingest.audioChange(), conformed ? null : src.duplicate().position(chunkStart));
             }
             c.dataArrived(System.nanoTime());
             r = ring;
             type = c.contentType();
             verdict = ingest.verdict();
-            if (verdict != TsHealth.Verdict.HEALTHY || (!c.healthNoted && ingest.sourceHasTables())) {
+            boolean judged = ingest.sourceHasTables() && ingest.audioChange() == null; // a held source: not yet
+            if (verdict != TsHealth.Verdict.HEALTHY || (!c.healthNoted && judged)) {
                 c.healthNoted = true; // healthy once per connection; a failure is noted whenever it comes
                 stream.noteHealth(c.uri.toString(), verdict.reason());
             }
@@ -624,11 +641,13 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
     /**
      * The current source's audio is another codec than players opened (issue 14): from now on its bytes go through
      * FFmpeg, which gives players that codec, and the splice follows its output. Without FFmpeg or a free process
-     * slot, or with SPLICE_CONFORM_AUDIO off, the source goes as it is. Under the relay's lock.
+     * slot, or with SPLICE_CONFORM_AUDIO off, the source goes as it is. {@code chunk} is the source's chunk that
+     * showed the change (its PMT included: FFmpeg starts from it), or null for a conform's own output, which goes
+     * as it is (what FFmpeg made of it is what there is). Under the relay's lock.
      */
-    private void conformAudio(UpstreamConnection c, AudioChange change) {
-        if (c.packetsFrom() != c) {
-            ingest.passAudioAsIs(); // the conform's own output: what FFmpeg made of it is what there is
+    private void conformAudio(UpstreamConnection c, AudioChange change, ByteBuffer chunk) {
+        if (chunk == null) {
+            ingest.passAudioAsIs();
             return;
         }
         AudioConform a = owner.transcoders().conform(stream.id(), change, c.feed(), c.conformedOutput());
@@ -640,6 +659,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         }
         LOG.info(() -> "audio conformed stream=" + stream.id() + " url=" + c.uri + " encoders=" + change.encoders());
         c.conformThrough(a);
+        a.input(chunk);
         a.start();
     }
 
@@ -652,6 +672,23 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             failed(c, UpstreamFailure.notMedia("empty body"));
             return;
         }
+        synchronized (this) {
+            AudioConform conform = c.conform();
+            if (c == current && conform != null) {
+                conform.inputEnded(); // players' end comes when FFmpeg has given out all of it
+                return;
+            }
+        }
+        endOf(c, c);
+    }
+
+    @Override
+    public void conformEnded(UpstreamConnection c) {
+        endOf(c, c.conform());
+    }
+
+    /** A clean end of the current connection: the last whole packets of {@code packetsFrom}, then players end. */
+    private void endOf(UpstreamConnection c, Object packetsFrom) {
         long end;
         synchronized (this) {
             if (c != current) {
@@ -659,7 +696,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             }
             current = null;
             state = State.IDLE;
-            ingest.from(c.packetsFrom());
+            ingest.from(packetsFrom);
             c.assembler.flush(ingest); // a clean end: all of it
             end = ring.head();
         }
@@ -684,6 +721,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
                 return;
             }
             current = null;
+            c.stopConform(); // whichever side failed, FFmpeg and the source go with the connection
             stream.countError();
             if (taps.isEmpty()) {
                 state = State.IDLE;

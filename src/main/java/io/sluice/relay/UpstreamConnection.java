@@ -22,7 +22,14 @@ final class UpstreamConnection implements BodySink {
     interface Listener {
         void responded(UpstreamConnection c, URI finalUri);
 
+        /** The source's bytes (on their way to its audio conform, when it has one). */
         void data(UpstreamConnection c, ByteBuffer data) throws UpstreamFailureException;
+
+        /** The audio conform's output: what players get of this source. */
+        void conformed(UpstreamConnection c, ByteBuffer data) throws UpstreamFailureException;
+
+        /** The audio conform's output ended, after the source's body did. */
+        void conformEnded(UpstreamConnection c);
 
         long capacity(UpstreamConnection c);
 
@@ -40,7 +47,10 @@ final class UpstreamConnection implements BodySink {
     java.io.ByteArrayOutputStream early;
     /** Whole packets of what reaches the relay: the source's bytes, or its conform's output once there is one. */
     PacketAssembler assembler = new PacketAssembler();
-    /** Set when this source's audio is conformed (guarded by the relay's lock): its bytes go through FFmpeg. */
+    /**
+     * Set when this source's audio is conformed, under the relay's lock, where the source's bytes and end are
+     * routed to it too; volatile for the window ({@link #capacity}) and the failure's short way.
+     */
     private volatile AudioConform conform;
     private final Listener listener;
     /** Set before the feed can call back. */
@@ -68,8 +78,9 @@ final class UpstreamConnection implements BodySink {
     }
 
     /**
-     * From now on this source's bytes go through {@code a}, whose output reaches the relay as this connection's
-     * data; stopping the connection stops both. The source's unfinished packet is left behind with its assembler.
+     * From now on this source's bytes go through {@code a} (the relay routes them), whose output reaches the
+     * relay as this connection's; stopping the connection stops both. Under the relay's lock. The source's
+     * unfinished packet is left behind with its assembler.
      */
     void conformThrough(AudioConform a) {
         assembler = new PacketAssembler();
@@ -77,10 +88,17 @@ final class UpstreamConnection implements BodySink {
         feed = a;
     }
 
-    /** What players' packets come from now, for the splice: the source, or its conform's output (another feed). */
-    Object packetsFrom() {
+    /** The audio conform this source's bytes go through, or null. */
+    AudioConform conform() {
+        return conform;
+    }
+
+    /** Ends the audio conform, if any, and lets go of the source with it (no callback follows). */
+    void stopConform() {
         AudioConform a = conform;
-        return a != null ? a : this;
+        if (a != null) {
+            a.stop();
+        }
     }
 
     /** Where a conform's output goes: to the relay, as this connection's. */
@@ -93,7 +111,7 @@ final class UpstreamConnection implements BodySink {
 
             @Override
             public void onData(ByteBuffer data) throws UpstreamFailureException {
-                listener.data(UpstreamConnection.this, data);
+                listener.conformed(UpstreamConnection.this, data);
             }
 
             @Override
@@ -103,7 +121,7 @@ final class UpstreamConnection implements BodySink {
 
             @Override
             public void onEnd() {
-                listener.ended(UpstreamConnection.this);
+                listener.conformEnded(UpstreamConnection.this);
             }
 
             @Override
@@ -173,12 +191,7 @@ final class UpstreamConnection implements BodySink {
 
     @Override
     public void onData(ByteBuffer data) throws UpstreamFailureException {
-        AudioConform a = conform;
-        if (a != null) {
-            a.input(data);
-        } else {
-            listener.data(this, data);
-        }
+        listener.data(this, data);
     }
 
     @Override
@@ -189,19 +202,14 @@ final class UpstreamConnection implements BodySink {
 
     @Override
     public void onEnd() {
-        AudioConform a = conform;
-        if (a != null) {
-            a.inputEnded(); // the relay hears of the end when FFmpeg has given out all of it
-        } else {
-            listener.ended(this);
-        }
+        listener.ended(this);
     }
 
     @Override
     public void onFailure(UpstreamFailure failure) {
         AudioConform a = conform;
         if (a != null) {
-            a.sourceFailed(); // FFmpeg has nothing more to read
+            a.sourceFailed(); // FFmpeg has nothing more to read, and the source is gone already
         }
         listener.failed(this, failure);
     }

@@ -5,7 +5,6 @@ import io.sluice.support.LastErrorLine;
 import io.sluice.upstream.BodySink;
 import io.sluice.upstream.Feed;
 import io.sluice.upstream.UpstreamFailure;
-import io.sluice.upstream.UpstreamFailureException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -43,6 +42,7 @@ public final class AudioConform implements Feed {
     private int readAt;
     private int used;
     private boolean inputEnded;
+    private long dropped;
 
     /** Takes a process slot already taken by its owner; given back once, when the process has exited. */
     AudioConform(String streamId, List<String> command, Feed input, BodySink output, Transcoders owner) {
@@ -55,8 +55,11 @@ public final class AudioConform implements Feed {
 
     /** Starts FFmpeg; every outcome, a failure to start included, reaches the output sink. */
     public void start() {
-        DaemonThreads.named("sluice-conform-" + streamId.substring(0, Math.min(8, streamId.length())))
-                .newThread(this::run).start();
+        DaemonThreads.named(threadName("out")).newThread(this::run).start();
+    }
+
+    private String threadName(String role) {
+        return "sluice-conform-" + role + "-" + streamId.substring(0, Math.min(8, streamId.length()));
     }
 
     /** Room for the source's bytes now; the source's connection is read only as far as this. */
@@ -66,13 +69,24 @@ public final class AudioConform implements Feed {
         }
     }
 
-    /** The source's next bytes (on the upstream's I/O thread: copied, never waits). */
-    public void input(ByteBuffer data) throws UpstreamFailureException {
+    /**
+     * The source's next bytes (on the upstream's I/O thread: copied, never waits). The connection may have been
+     * given a wider window before its bytes came here (the relay's ring is larger than this buffer): a burst
+     * beyond the buffer drops its oldest bytes, as a live relay does with a player that falls behind, and FFmpeg
+     * finds the next packet again.
+     */
+    public void input(ByteBuffer data) {
         synchronized (waiting) {
             int n = data.remaining();
-            if (n > INPUT_BYTES - used) {
-                throw new UpstreamFailureException(UpstreamFailure.transcoder(0,
-                        "The source sent more than the audio conform was given room for"));
+            if (n > INPUT_BYTES) {
+                data.position(data.position() + n - INPUT_BYTES); // only the newest bytes can be kept
+                n = INPUT_BYTES;
+            }
+            int over = used + n - INPUT_BYTES;
+            if (over > 0) {
+                readAt = (readAt + over) % INPUT_BYTES;
+                used -= over;
+                dropped += over;
             }
             int writeAt = (readAt + used) % INPUT_BYTES;
             int first = Math.min(n, INPUT_BYTES - writeAt);
@@ -80,6 +94,13 @@ public final class AudioConform implements Feed {
             data.get(waiting, 0, n - first);
             used += n;
             waiting.notifyAll();
+        }
+    }
+
+    /** Bytes of the source dropped because a burst outgrew the input buffer. */
+    public long dropped() {
+        synchronized (waiting) {
+            return dropped;
         }
     }
 
@@ -145,8 +166,8 @@ public final class AudioConform implements Feed {
                 return;
             }
             Process running = p;
-            DaemonThreads.named("sluice-conform-log").newThread(() -> lastError.readFrom(running)).start();
-            DaemonThreads.named("sluice-conform-in").newThread(() -> feed(running.getOutputStream())).start();
+            DaemonThreads.named(threadName("log")).newThread(() -> lastError.readFrom(running)).start();
+            DaemonThreads.named(threadName("in")).newThread(() -> feed(running.getOutputStream())).start();
             if (!reader.copy(p.getInputStream(), output) || reader.stopped()) {
                 return; // stopped, or the relay refused the output (it was told so)
             }
@@ -167,8 +188,12 @@ public final class AudioConform implements Feed {
                 output.onFailure(failure(p == null ? "could not start" : "output broke"));
             }
         } finally {
-            if (reader.stopped()) {
-                letGoOfSource(); // refused by the relay: the source has no use any more
+            // Whatever ended it: the source has no use any more (after a clean end it is not this conform's to
+            // stop), and the input thread must not wait for bytes that will not come.
+            letGoOfSource();
+            reader.stop();
+            synchronized (waiting) {
+                waiting.notifyAll();
             }
             if (p == null) {
                 giveBackSlot();
@@ -187,6 +212,7 @@ public final class AudioConform implements Feed {
     /** The input thread: the buffer's bytes to FFmpeg in order, the source read on as room is made. */
     private void feed(OutputStream stdin) {
         byte[] chunk = new byte[WRITE_CHUNK];
+        input.resume(); // the source may have been paused for the relay's ring when its bytes were turned here
         try (stdin) {
             while (!reader.stopped()) {
                 int n;
@@ -200,13 +226,11 @@ public final class AudioConform implements Feed {
                     }
                     n = Math.min(chunk.length, Math.min(used, INPUT_BYTES - readAt));
                     System.arraycopy(waiting, readAt, chunk, 0, n);
+                    readAt = (readAt + n) % INPUT_BYTES; // taken out now: a burst may drop older bytes meanwhile
+                    used -= n;
                 }
                 stdin.write(chunk, 0, n); // blocks while FFmpeg is held by the relay: the source waits too
                 stdin.flush();
-                synchronized (waiting) {
-                    readAt = (readAt + n) % INPUT_BYTES;
-                    used -= n;
-                }
                 input.resume();
             }
         } catch (IOException e) {

@@ -3,7 +3,10 @@ package io.sluice.transcode;
 import io.sluice.config.Settings;
 import io.sluice.streams.StreamSpec;
 import io.sluice.ts.AudioChange;
+import io.sluice.support.DaemonThreads;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The FFmpeg program ({@code FFMPEG_PATH}): whether it is there, and the command line of one transcoder. It is
@@ -33,6 +37,7 @@ public class Ffmpeg {
     private volatile String version;
     private volatile long checkedAt;
     private volatile boolean checked;
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     /** One line such as "ffmpeg version 5.1.8-0+deb12u1", or null when FFmpeg cannot be run. */
     public String version() {
@@ -51,6 +56,29 @@ public class Ffmpeg {
 
     public boolean available() {
         return version() != null;
+    }
+
+    /**
+     * Whether FFmpeg is known to be here, without waiting (for callers on an upstream I/O thread, under a relay's
+     * lock): a look that is due runs on a thread of its own, and until it answers the last answer holds.
+     */
+    public boolean availableNow() {
+        long now = System.nanoTime();
+        if ((!checked || (version == null && now - checkedAt > RECHECK_NANOS)) && probing.compareAndSet(false, true)) {
+            DaemonThreads.named("sluice-ffmpeg-probe").newThread(() -> {
+                try {
+                    version();
+                } finally {
+                    probing.set(false);
+                }
+            }).start();
+        }
+        return version != null;
+    }
+
+    /** Looks for FFmpeg once the application is up, so the first failover that needs it finds it known. */
+    void lookAtStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        availableNow();
     }
 
     static String probe(String path) {

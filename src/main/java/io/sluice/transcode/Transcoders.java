@@ -34,11 +34,11 @@ public class Transcoders {
 
     /**
      * An audio conform between a live source's connection ({@code input}) and its relay ({@code output}), not yet
-     * started; null when FFmpeg is not here or every process slot is taken (it counts as one of them), and the
-     * source then goes to players as it is.
+     * started; null when FFmpeg is not known to be here or every process slot is taken (it counts as one of
+     * them), and the source then goes to players as it is. Never waits: called on an upstream I/O thread.
      */
     public AudioConform conform(String streamId, AudioChange change, Feed input, BodySink output) {
-        if (!ffmpeg.available() || !acquire()) {
+        if (!ffmpeg.availableNow() || !acquire()) {
             return null;
         }
         return new AudioConform(streamId, ffmpeg.conformCommand(change), input, output, this);

@@ -452,13 +452,14 @@ public final class TsSplicer {
     }
 
     private void beginSplice(Object from, long nowNanos) {
-        boolean first = source == null;
+        // A source held for its audio that never went out (its conform's output follows it) is no splice of its own.
+        boolean counted = source != null && audioChange == null;
         source = from;
         forgetSource();
         if (outPmt == null) {
             return;
         }
-        splices += first ? 0 : 1;
+        splices += counted ? 1 : 0;
         awaitingTables = true;
         awaitingKeyframe = false;
         rawSource = false;

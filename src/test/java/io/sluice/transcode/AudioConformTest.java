@@ -36,6 +36,7 @@ class AudioConformTest {
         transcoders.settings = Settings.from(Map.of("TRANSCODE_MAX_PROCESSES", "1")::get);
         transcoders.ffmpeg = new Ffmpeg();
         transcoders.ffmpeg.settings = transcoders.settings;
+        assertTrue(transcoders.ffmpeg.available(), "Debian's ffmpeg is needed"); // looked for once, as at startup
     }
 
     /** What a relay would be: collects the output while it has room, as far as {@code room} says. */
@@ -113,6 +114,13 @@ class AudioConformTest {
         return at;
     }
 
+    private AudioConform startedOnAFullRelay(Relay relay) {
+        relay.room.set(0);
+        AudioConform a = transcoders.conform("conform-test", MP2_TO_AAC, new Source(), relay);
+        a.start();
+        return a;
+    }
+
     @Test
     void theBackupsMp2ComesOutAsAacWithItsVideoCopied() throws Exception {
         byte[] b = SpliceSources.backup();
@@ -143,9 +151,7 @@ class AudioConformTest {
     void aRelayWithoutRoomHoldsFfmpegAndFfmpegHoldsTheSource() throws Exception {
         byte[] b = SpliceSources.backup();
         Relay relay = new Relay();
-        relay.room.set(0);
-        AudioConform a = transcoders.conform("conform-test", MP2_TO_AAC, new Source(), relay);
-        a.start();
+        AudioConform a = startedOnAFullRelay(relay);
         int fed = feed(a, b, 0, b.length, Duration.ofSeconds(5));
         assertTrue(fed < b.length / 2, "the source was read only as far as the pipes and the buffer hold: " + fed);
         assertEquals(0, a.inputRoom());
@@ -155,6 +161,48 @@ class AudioConformTest {
         a.resume();
         Await.until("output once there is room", Duration.ofSeconds(10), () -> relay.size() > 0);
         a.stop();
+    }
+
+    @Test
+    void aBurstBeyondTheBufferDropsItsOldestBytesAndFfmpegGoesOn() throws Exception {
+        byte[] b = SpliceSources.backup();
+        Relay relay = new Relay();
+        AudioConform a = startedOnAFullRelay(relay);
+        int burst = b.length / (64 * 1024) * 64 * 1024; // a window granted for the ring, whatever the room
+        for (int at = 0; at < burst; at += 64 * 1024) {
+            a.input(ByteBuffer.wrap(b, at, 64 * 1024));
+        }
+        assertTrue(a.dropped() > 0 && a.dropped() < burst, "dropped " + a.dropped());
+        assertEquals(0, a.inputRoom());
+        relay.room.set(Long.MAX_VALUE);
+        a.resume();
+        a.inputEnded();
+        Await.until("FFmpeg's output ends after its input", Duration.ofSeconds(30), () -> relay.ends.get() == 1);
+        Path out = Path.of("target/test-media/conformed-burst.ts");
+        Files.write(out, relay.bytes.toByteArray());
+        Decoders.Probe probe = Decoders.probe(out.toString(), 30);
+        assertEquals("aac", probe.codecs().get(1), probe.toString());
+        assertTrue(probe.packets().get(1)[0] + probe.packetsAfterSplice(1) > 10 * 40, "the newest audio: " + probe);
+    }
+
+    @Test
+    void ffmpegDyingIsAFailureThatLetsGoOfTheSourceAndLeavesNoThread() throws Exception {
+        Relay relay = new Relay();
+        Source source = new Source();
+        assertTrue(transcoders.acquire());
+        // Reads a little of its input, says why it gives up and dies: as FFmpeg does on a source it cannot read.
+        AudioConform a = new AudioConform("crashing", java.util.List.of("sh", "-c",
+                "head -c 1000 >/dev/null; echo 'Invalid data found when processing input' >&2; exit 1"),
+                source, relay, transcoders);
+        a.start();
+        a.input(ByteBuffer.wrap(SpliceSources.backup(), 0, 64 * 1024));
+        Await.until("the failure reported", Duration.ofSeconds(10), () -> relay.failure.get() != null);
+        assertTrue(relay.failure.get().message().contains("exited with code 1"), relay.failure.get().message());
+        assertTrue(relay.failure.get().message().contains("Invalid data"), relay.failure.get().message());
+        assertTrue(source.stopped, "the source's connection is let go");
+        Await.until("no thread of the conform left", Duration.ofSeconds(5), () -> Thread.getAllStackTraces().keySet()
+                .stream().noneMatch(t -> t.getName().endsWith("-crashing") && t.isAlive()));
+        Await.until("the slot is given back", Duration.ofSeconds(10), () -> transcoders.running() == 0);
     }
 
     @Test

@@ -91,6 +91,21 @@ class AudioChangeTest {
     }
 
     @Test
+    void aHeldSourceFollowedByItsConformedFeedIsOneSplice() {
+        byte[] a = SpliceSources.primary();
+        byte[] b = SpliceSources.backup();
+        Splice s = new Splice(WAIT, true);
+        s.feed(primaryFeed, a, 0, seconds(a, 6.3));
+        s.feed(backupFeed, b, seconds(b, 2.5), seconds(b, 1));
+        assertNotNull(s.splicer.audioChange());
+        Object conformed = new Object(); // what FFmpeg gives: AAC again, here the primary's own bytes stand for it
+        s.feed(conformed, a, seconds(a, 9), seconds(a, 3));
+        assertNull(s.splicer.audioChange(), "the conformed feed's audio is what players opened");
+        assertEquals(1, s.splicer.splices());
+        assertEquals(0, s.splicer.playerPmt().version(), "nothing changed for players: the PMT keeps its version");
+    }
+
+    @Test
     void theTargetIsWhatPlayersFirstOpenedNotTheLatestPmt() {
         byte[] a = SpliceSources.primary();
         byte[] b = SpliceSources.backup();
