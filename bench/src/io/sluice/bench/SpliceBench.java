@@ -163,7 +163,7 @@ public final class SpliceBench {
     }
 
     /**
-     * Reads packets; the time from the primary's last packet to the backup's first keyframe. The splice is where
+     * Reads packets; the time from the primary's last video packet to the backup's first keyframe. The splice is where
      * the video PID's packet first flags a discontinuity (the splicer's mark), whether the backup's audio was
      * conformed (the PMT then keeps its version) or announced as it is (a new PMT version).
      */
@@ -183,7 +183,9 @@ public final class SpliceBench {
                 int pid = TsPacket.pid(packet, 0);
                 spliced |= pid == 0x100 && TsPacket.discontinuity(packet, 0);
                 if (!spliced) {
-                    lastPrimary = now;
+                    if (pid == 0x100) {
+                        lastPrimary = now; // the primary's last picture data (the backup's tables come first)
+                    }
                 } else if (pid == 0x100 && Pes.startsKeyframe(packet, 0, 0x1B)) {
                     return (now - lastPrimary) / 1e6;
                 }
@@ -208,7 +210,8 @@ public final class SpliceBench {
         ProcessHandle conform = null;
         while (conform == null && System.nanoTime() < deadline) {
             conform = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
-                    .filter(h -> h.info().arguments().map(x -> List.of(x).contains("pipe:0")).orElse(false))
+                    .filter(h -> h.info().arguments().map(x -> List.of(x).containsAll(List.of("pipe:0", "-copyts")))
+                            .orElse(false))
                     .findFirst().orElse(null);
             Thread.sleep(100); // bench only: polling for the process to appear, bounded by the deadline
         }
@@ -226,9 +229,14 @@ public final class SpliceBench {
                     (cpuTicks(conform.pid()) - ffmpeg0) / seconds, (cpuTicks(pid) - sluice0) / seconds,
                     (bytes.get() - bytes0) / seconds / 1000.0);
         }
-        HTTP.send(HttpRequest.newBuilder(URI.create(sluice + "/streams/" + id)).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
         player.cancel(true);
+        HttpRequest delete = HttpRequest.newBuilder(URI.create(sluice + "/streams/" + id)).DELETE().build();
+        try {
+            HTTP.send(delete, HttpResponse.BodyHandlers.discarding());
+        } catch (java.io.IOException e) {
+            // A pooled connection the server closed while the bench waited: once more on a new one.
+            HTTP.send(delete, HttpResponse.BodyHandlers.discarding());
+        }
     }
 
     private static long cpuTicks(long pid) throws Exception {

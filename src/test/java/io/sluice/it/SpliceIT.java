@@ -110,10 +110,10 @@ class SpliceIT extends SluiceIT {
         }
     }
 
-    /** FFmpeg processes of this JVM (the deployed WAR's) reading MPEG-TS from their standard input. */
+    /** FFmpeg processes of this JVM (the deployed WAR's) conforming MPEG-TS from their standard input. */
     private static long audioConforms() {
         return ProcessHandle.current().descendants().filter(h -> h.info().arguments()
-                .map(a -> Arrays.asList(a).contains("pipe:0")).orElse(false)).count();
+                .map(a -> Arrays.asList(a).containsAll(List.of("pipe:0", "-copyts"))).orElse(false)).count();
     }
 
     @Test
