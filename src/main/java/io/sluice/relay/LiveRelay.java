@@ -657,7 +657,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
             ingest.passAudioAsIs();
             return;
         }
-        LOG.info(() -> "audio conformed stream=" + stream.id() + " url=" + c.uri + " encoders=" + change.encoders());
+        LOG.info(() -> "audio conformed stream=" + stream.id() + " encoders=" + change.encoders());
         c.conformThrough(a);
         a.input(chunk);
         a.start();
