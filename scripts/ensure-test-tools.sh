@@ -11,6 +11,8 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # VLC plays a failover in SpliceIT (cvlc, run as an unprivileged user: VLC refuses root); base plugins = TS demuxer.
 command -v cvlc >/dev/null 2>&1 || need+=(vlc-bin vlc-plugin-base)
+# mpv plays a failover in SpliceIT too (its audio written to a WAV file).
+command -v mpv >/dev/null 2>&1 || need+=(mpv)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

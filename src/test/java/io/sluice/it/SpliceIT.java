@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.testing.Await;
 import io.sluice.testing.Decoders;
+import io.sluice.testing.Mpv;
 import io.sluice.testing.Player;
 import io.sluice.testing.SpliceSources;
 import io.sluice.testing.TestUpstream;
@@ -167,6 +168,22 @@ class SpliceIT extends SluiceIT {
         assertTrue(seconds >= 4, "audio after the failover: " + seconds + " s; log: " + run.log());
         double tone = run.audio().toneAt(seconds - 3, 2);
         assertTrue(Math.abs(tone - 880) < 20, "the backup's tone, heard: " + tone + " Hz");
+    }
+
+    @Test
+    void mpvStillHasAudioAfterAFailover() throws Exception {
+        byte[] b = SpliceSources.backup();
+        String id = primaryDyingInto(b, 6);
+        Mpv.Run run = Mpv.play(playerUrl(id), 16);
+        assertNotNull(run.audio(), "mpv wrote no audio: " + run.log());
+        // mpv decodes with Debian's libavcodec, which keeps the AAC decoder it opened: the backup's MP2 reaches it
+        // as AAC (the audio conform), so its audio goes on across the failover, the primary's 440 Hz tone first.
+        double seconds = run.audio().seconds();
+        assertTrue(seconds >= 11, "audio played: " + seconds + " s; log: " + run.log());
+        double first = run.audio().toneAt(1, 2);
+        double last = run.audio().toneAt(seconds - 3, 2);
+        assertTrue(Math.abs(first - 440) < 20, "the primary's tone first, heard: " + first + " Hz");
+        assertTrue(Math.abs(last - 880) < 20, "the backup's tone last, heard: " + last + " Hz; log: " + run.log());
     }
 
     @Test
