@@ -2,8 +2,8 @@ package io.sluice.transcode;
 
 import io.sluice.config.Settings;
 import io.sluice.streams.StreamSpec;
-import io.sluice.ts.AudioChange;
 import io.sluice.support.DaemonThreads;
+import io.sluice.ts.AudioChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

@@ -1,6 +1,8 @@
 package io.sluice.ts;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Rewrites one live stream's packets so that a change of source is a splice players follow, not a new stream
@@ -45,7 +47,7 @@ public final class TsSplicer {
     /** Whether a new source whose audio codec differs from players' is held for its owner to decide (issue 14). */
     private final boolean holdAudioChanges;
     /** Per player PID: the stream players were first told about there (the decoder they opened). */
-    private final java.util.Map<Integer, Pmt.Es> announced = new java.util.HashMap<>();
+    private final Map<Integer, Pmt.Es> announced = new HashMap<>();
     /** The current source's PMT while it is held for an audio change, with that change; else null. */
     private Pmt heldPmt;
     private AudioChange audioChange;
@@ -102,7 +104,7 @@ public final class TsSplicer {
     /**
      * With {@code holdAudioChanges}, a new source whose audio is another codec than players opened is held (none
      * of it goes out) until its owner either feeds it again conformed ({@link #audioChange()}), or says it goes
-     * as it is ({@link #passAudioAsIs()}); without, it goes as it is at once.
+     * as it is ({@link #passAudioAsIs(long)}); without, it goes as it is at once.
      */
     public TsSplicer(long keyframeWaitNanos, boolean holdAudioChanges) {
         this.keyframeWaitNanos = keyframeWaitNanos;

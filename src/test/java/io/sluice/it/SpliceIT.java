@@ -136,6 +136,38 @@ class SpliceIT extends SluiceIT {
     }
 
     @Test
+    void aConformedBackupThatFailsTakesItsFfmpegAlongAndTheNextSourceNeedsNone() throws Exception {
+        byte[] a = SpliceSources.primary();
+        byte[] b = SpliceSources.backup();
+        // Each source plays once, then answers 404: a primary (AAC), a backup (MP2: conformed) that fails after
+        // 5 s of its own, and a third source with AAC again (the primary's programme, later in its clock).
+        upstream.route("/a/live.ts", TestUpstream.firstThen(
+                TestUpstream.pacedThenReset(a, 0, rate(a), bytesOf(a, 5)), TestUpstream.status(404)));
+        upstream.route("/b/live.ts", TestUpstream.firstThen(
+                TestUpstream.pacedThenReset(b, bytesOf(b, 2.5), rate(b), bytesOf(b, 5)), TestUpstream.status(404)));
+        upstream.route("/c/live.ts", TestUpstream.pacedThenReset(a, bytesOf(a, 20), rate(a), Integer.MAX_VALUE));
+        String id = api.register(upstream.url("/a/live.ts"), "\"failover_urls\":[\"" + upstream.url("/b/live.ts")
+                + "\",\"" + upstream.url("/c/live.ts") + "\"]");
+        try (Player p = Player.play(playerUrl(id), CAPTURE)) {
+            Await.until("the backup's audio conformed", Duration.ofSeconds(30), () -> audioConforms() == 1);
+            Await.until("the third source playing", Duration.ofSeconds(40), () -> upstream.requests("/c/live.ts") == 1);
+            Await.until("the backup's FFmpeg gone with it", Duration.ofSeconds(10), () -> audioConforms() == 0);
+            int atThird = p.captured();
+            Await.until("4 s of the third source", Duration.ofSeconds(20), () -> p.captured() >= atThird + bytesOf(a, 4));
+            assertFalse(p.ended().isDone(), "the player's connection stayed open through both failovers");
+            assertEquals(0, audioConforms(), "AAC again: no conform");
+            byte[] c = capture(p);
+            Path file = save("conformed-then-failed", c);
+            Decoders.Decode d = Decoders.decode(file.toString(), 60);
+            System.out.println("splice " + file.getFileName() + ": failed packets video " + d.failedPackets(0)
+                    + ", audio " + d.failedPackets(1) + "; error lines " + d.errorLines());
+            assertEquals(0, d.exitCode(), d.errors());
+            assertEquals(0, d.failedPackets(0), d.errors());
+            assertTrue(d.failedPackets(1) <= 4, "audio fails at the two splices at most: " + d.errors());
+        }
+    }
+
+    @Test
     void identicalSourcesSpliceWithoutADecoderError() throws Exception {
         byte[] a = SpliceSources.primary();
         String id = primaryDyingInto(a, 6);
