@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks in a STOCK Tomcat 10.1 (default server.xml, as users deploy sluice.war) what the integration tests check
 # in an embedded one: player admission limits (503 past MAX_VIEWERS_PER_IP) and a paused player kept past the
-# connector's 20 s connectionTimeout (PLAYER_PAUSE_LIMIT). Loopback only, about a minute. Exit status 1 when a
+# connector's 20 s connectionTimeout (PLAYER_PAUSE_LIMIT), and a failover to a backup with another audio codec
+# conformed for its player (needs ffmpeg). Loopback only, about a minute and a half. Exit status 1 when a
 # check fails. Run it under the bench lock: flock /tmp/sluice-bench.lock bench/stock-tomcat.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

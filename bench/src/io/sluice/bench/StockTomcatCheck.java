@@ -2,14 +2,19 @@ package io.sluice.bench;
 
 import io.sluice.testing.Api;
 import io.sluice.testing.Await;
+import io.sluice.testing.Decoders;
 import io.sluice.testing.LiveTs;
 import io.sluice.testing.Player;
 import io.sluice.testing.RawPlayer;
+import io.sluice.testing.SpliceSources;
 import io.sluice.testing.TestUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
@@ -17,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * What the integration tests check in an embedded Tomcat, checked once more in a stock Tomcat 10.1 as users run
  * it (default server.xml: 20 s connection timeout, 200 threads): the player limits answer 503 past
  * {@code MAX_VIEWERS_PER_IP}, and a player paused longer than the connector's timeout is kept (Sluice raises the
- * write timeout of its connection through Tomcat's own classes). Prints one line per check; exit status 1 when
+ * write timeout of its connection through Tomcat's own classes), and a backup with another audio codec reaches the
+ * player conformed to the one it opened. Prints one line per check; exit status 1 when
  * one fails. Run by bench/stock-tomcat.sh, which starts that Tomcat with MAX_VIEWERS_PER_IP=3.
  */
 public final class StockTomcatCheck {
@@ -35,6 +41,7 @@ public final class StockTomcatCheck {
             ok &= admission(url);
             ok &= pausedPlayerIsKept(url);
             api.delete("/streams/" + id);
+            ok &= backupAudioIsConformed(api, upstream, args[0]);
         }
         System.out.println(ok ? "ALL CHECKS PASSED" : "SOME CHECKS FAILED");
         System.exit(ok ? 0 : 1);
@@ -121,6 +128,39 @@ public final class StockTomcatCheck {
                 return check.ok();
             }
             return false;
+        }
+    }
+
+    /**
+     * A failover from the primary (AAC) to a backup with MP2: the player still decodes its audio (the conform's
+     * FFmpeg runs as a child of this Tomcat).
+     */
+    private static boolean backupAudioIsConformed(Api api, TestUpstream upstream, String base) throws Exception {
+        byte[] a = SpliceSources.primary();
+        byte[] b = SpliceSources.backup();
+        int rateA = SpliceSources.realTimeRate(a);
+        int rateB = SpliceSources.realTimeRate(b);
+        upstream.route("/splice/a.ts", TestUpstream.firstThen(
+                TestUpstream.pacedThenReset(a, 0, rateA, 4 * rateA / 188 * 188), TestUpstream.status(404)));
+        upstream.route("/splice/b.ts", TestUpstream.pacedThenReset(b, 0, rateB, Integer.MAX_VALUE));
+        String id = api.register(upstream.url("/splice/a.ts"),
+                "\"failover_urls\":[\"" + upstream.url("/splice/b.ts") + "\"]");
+        try (Player p = Player.play(base + "/stream/" + id, 4 * 1024 * 1024)) {
+            Await.until("4 s of the primary and 5 s of the backup", Duration.ofSeconds(40),
+                    () -> p.captured() >= 4 * rateA + 5 * rateB * 3 / 4); // conformed: no stuffing, a quarter less
+            byte[] c = p.capturedBytes();
+            Path file = Files.createTempFile("stock-splice", ".ts");
+            Files.write(file, Arrays.copyOf(c, c.length - c.length % 188));
+            Decoders.Probe probe = Decoders.probe(file.toString(), 60);
+            Decoders.Decode d = Decoders.decode(file.toString(), 60);
+            boolean ok = d.exitCode() == 0 && probe.packetsAfterSplice(1) > 100 && d.failedPackets(1) <= 2
+                    && "aac".equals(probe.codecs().get(1));
+            report(ok, "after a failover from AAC to an MP2 backup the player's audio decodes: " + probe
+                    + ", failed audio packets " + d.failedPackets(1));
+            Files.delete(file);
+            return ok;
+        } finally {
+            api.delete("/streams/" + id);
         }
     }
 
