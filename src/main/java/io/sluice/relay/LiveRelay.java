@@ -653,7 +653,7 @@ final class LiveRelay implements UpstreamConnection.Listener, ClientTap.Owner {
         AudioConform a = owner.transcoders().conform(stream.id(), change, c.feed(), c.conformedOutput());
         if (a == null) {
             LOG.info(() -> "audio not conformed stream=" + stream.id() + " encoders=" + change.encoders()
-                    + ": FFmpeg missing or no process slot free; the source goes as it is");
+                    + ": FFmpeg missing or SPLICE_CONFORM_MAX_PROCESSES reached; the source goes as it is");
             ingest.passAudioAsIs();
             return;
         }

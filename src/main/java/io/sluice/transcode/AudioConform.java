@@ -29,7 +29,8 @@ public final class AudioConform implements Feed {
     private final List<String> command;
     private final Feed input;
     private final BodySink output;
-    private final Transcoders owner;
+    /** Gives back the process slot this conform was started with; run once, when the process has exited. */
+    private final Runnable slotRelease;
     private final AtomicBoolean slot = new AtomicBoolean(true);
     private final ProcessOutput reader = new ProcessOutput();
     private final LastErrorLine lastError = new LastErrorLine();
@@ -44,13 +45,13 @@ public final class AudioConform implements Feed {
     private boolean inputEnded;
     private long dropped;
 
-    /** Takes a process slot already taken by its owner; given back once, when the process has exited. */
-    AudioConform(String streamId, List<String> command, Feed input, BodySink output, Transcoders owner) {
+    /** Holds a process slot taken for it; {@code slotRelease} gives it back once, when the process has exited. */
+    AudioConform(String streamId, List<String> command, Feed input, BodySink output, Runnable slotRelease) {
         this.streamId = streamId;
         this.command = command;
         this.input = input;
         this.output = output;
-        this.owner = owner;
+        this.slotRelease = slotRelease;
     }
 
     /** Starts FFmpeg; every outcome, a failure to start included, reaches the output sink. */
@@ -242,7 +243,7 @@ public final class AudioConform implements Feed {
 
     private void giveBackSlot() {
         if (slot.compareAndSet(true, false)) {
-            owner.release();
+            slotRelease.run();
         }
     }
 }

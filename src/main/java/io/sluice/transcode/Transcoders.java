@@ -22,6 +22,8 @@ public class Transcoders {
     Ffmpeg ffmpeg;
 
     private final AtomicInteger running = new AtomicInteger();
+    /** Audio conforms running: counted apart, since one costs a few per cent of a core where a transcode takes one. */
+    private final AtomicInteger conforming = new AtomicInteger();
 
     /**
      * A transcoder for {@code source}, not yet started: the caller makes it its feed first, then starts it. The
@@ -34,14 +36,19 @@ public class Transcoders {
 
     /**
      * An audio conform between a live source's connection ({@code input}) and its relay ({@code output}), not yet
-     * started; null when FFmpeg is not known to be here or every process slot is taken (it counts as one of
-     * them), and the source then goes to players as it is. Never waits: called on an upstream I/O thread.
+     * started; null when FFmpeg is not known to be here or {@code SPLICE_CONFORM_MAX_PROCESSES} conforms run
+     * already, and the source then goes to players as it is. Never waits: called on an upstream I/O thread.
      */
     public AudioConform conform(String streamId, AudioChange change, Feed input, BodySink output) {
-        if (!ffmpeg.availableNow() || !acquire()) {
+        if (!ffmpeg.availableNow() || !take(conforming, settings.spliceConformMaxProcesses())) {
             return null;
         }
-        return new AudioConform(streamId, ffmpeg.conformCommand(change), input, output, this);
+        return new AudioConform(streamId, ffmpeg.conformCommand(change), input, output, conforming::decrementAndGet);
+    }
+
+    /** Audio conforms running now. */
+    public int conforming() {
+        return conforming.get();
     }
 
     /** Whether a new transcoded stream can start now (FFmpeg is there and a process slot is free). */
@@ -54,12 +61,16 @@ public class Transcoders {
     }
 
     boolean acquire() {
+        return take(running, settings.transcodeMaxProcesses());
+    }
+
+    private static boolean take(AtomicInteger count, int max) {
         while (true) {
-            int n = running.get();
-            if (n >= settings.transcodeMaxProcesses()) {
+            int n = count.get();
+            if (n >= max) {
                 return false;
             }
-            if (running.compareAndSet(n, n + 1)) {
+            if (count.compareAndSet(n, n + 1)) {
                 return true;
             }
         }

@@ -33,7 +33,7 @@ class AudioConformTest {
     private final Transcoders transcoders = new Transcoders();
 
     AudioConformTest() {
-        transcoders.settings = Settings.from(Map.of("TRANSCODE_MAX_PROCESSES", "1")::get);
+        transcoders.settings = Settings.from(Map.of("SPLICE_CONFORM_MAX_PROCESSES", "1")::get);
         transcoders.ffmpeg = new Ffmpeg();
         transcoders.ffmpeg.settings = transcoders.settings;
         assertTrue(transcoders.ffmpeg.available(), "Debian's ffmpeg is needed"); // looked for once, as at startup
@@ -144,7 +144,7 @@ class AudioConformTest {
         assertTrue(probe.packetsAfterSplice(0) + probe.packets().get(0)[0] >= 7 * 50, "the video's pictures: " + probe);
         Decoders.Decode d = Decoders.decode(out.toString(), 30);
         assertEquals(0, d.failedPackets(1), d.errors());
-        Await.until("its process slot is given back", Duration.ofSeconds(10), () -> transcoders.running() == 0);
+        Await.until("its process slot is given back", Duration.ofSeconds(10), () -> transcoders.conforming() == 0);
     }
 
     @Test
@@ -189,11 +189,11 @@ class AudioConformTest {
     void ffmpegDyingIsAFailureThatLetsGoOfTheSourceAndLeavesNoThread() throws Exception {
         Relay relay = new Relay();
         Source source = new Source();
-        assertTrue(transcoders.acquire());
+        AtomicInteger slots = new AtomicInteger(1);
         // Reads a little of its input, says why it gives up and dies: as FFmpeg does on a source it cannot read.
         AudioConform a = new AudioConform("crashing", java.util.List.of("sh", "-c",
                 "head -c 1000 >/dev/null; echo 'Invalid data found when processing input' >&2; exit 1"),
-                source, relay, transcoders);
+                source, relay, slots::decrementAndGet);
         a.start();
         a.input(ByteBuffer.wrap(SpliceSources.backup(), 0, 64 * 1024));
         Await.until("the failure reported", Duration.ofSeconds(10), () -> relay.failure.get() != null);
@@ -202,7 +202,7 @@ class AudioConformTest {
         assertTrue(source.stopped, "the source's connection is let go");
         Await.until("no thread of the conform left", Duration.ofSeconds(5), () -> Thread.getAllStackTraces().keySet()
                 .stream().noneMatch(t -> t.getName().endsWith("-crashing") && t.isAlive()));
-        Await.until("the slot is given back", Duration.ofSeconds(10), () -> transcoders.running() == 0);
+        Await.until("the slot is given back", Duration.ofSeconds(10), () -> slots.get() == 0);
     }
 
     @Test
@@ -218,7 +218,7 @@ class AudioConformTest {
         a.stop();
         assertTrue(source.stopped, "the source's connection is let go");
         Await.until("the slot is given back when FFmpeg is gone", Duration.ofSeconds(10),
-                () -> transcoders.running() == 0);
+                () -> transcoders.conforming() == 0);
         assertNull(relay.failure.get(), "a stop is no failure");
         assertEquals(0, relay.ends.get(), "nor an end");
     }
