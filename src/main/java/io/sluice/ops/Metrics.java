@@ -90,6 +90,9 @@ public class Metrics {
                 .description("Live upstream connections open").register(registry);
         Gauge.builder("sluice.transcoders", transcoders, io.sluice.transcode.Transcoders::running)
                 .description("FFmpeg processes running (one per transcoded stream with players)").register(registry);
+        Gauge.builder("sluice.audio.conforms", transcoders, io.sluice.transcode.Transcoders::conforming)
+                .description("FFmpeg processes giving players of a live stream the audio codec they opened, while "
+                        + "its source has another").register(registry);
         Gauge.builder("sluice.store.up", storeSync, s -> s.storeUp() ? 1 : 0)
                 .description("1 when the last look at the store succeeded (always 1 for the memory store)")
                 .register(registry);

@@ -9,6 +9,7 @@ import io.sluice.testing.Await;
 import io.sluice.testing.Decoders;
 import io.sluice.testing.Mpv;
 import io.sluice.testing.Player;
+import io.sluice.testing.PrometheusText;
 import io.sluice.testing.SpliceSources;
 import io.sluice.testing.TestUpstream;
 import io.sluice.testing.Vlc;
@@ -105,11 +106,17 @@ class SpliceIT extends SluiceIT {
                     () -> p.captured() >= bytesOf(SpliceSources.primary(), 6) + bytesOf(b, 6));
             assertFalse(p.ended().isDone(), "the player's connection stayed open");
             assertEquals(1, audioConforms(), "one FFmpeg conforms the backup's audio for the stream");
+            assertEquals(1.0, conformsGauge(), "and operators see it");
             byte[] c = capture(p);
             assertPlayersStreamsContinue(c, save("auto-failover", c));
             assertEquals(200, api.delete("/streams/" + id).status());
             Await.until("no FFmpeg left once the stream is gone", Duration.ofSeconds(10), () -> audioConforms() == 0);
+            Await.until("nor counted", Duration.ofSeconds(10), () -> conformsGauge() == 0.0);
         }
+    }
+
+    private double conformsGauge() {
+        return PrometheusText.value(PrometheusText.parse(api.get("/metrics").body()), "sluice_audio_conforms");
     }
 
     /** FFmpeg processes of this JVM (the deployed WAR's) conforming MPEG-TS from their standard input. */
