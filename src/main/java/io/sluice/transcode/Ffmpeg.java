@@ -106,14 +106,16 @@ public class Ffmpeg {
 
     /**
      * The command line of an audio conform: MPEG-TS from standard input, video copied, each audio stream
-     * re-encoded where {@code change} says (else copied), timestamps kept (players' clocks run on), MPEG-TS on
+     * re-encoded where {@code change} says (the n-th audio stream as FFmpeg counts them; else copied), timestamps kept (players' clocks run on), MPEG-TS on
      * standard output. Other streams (subtitles, data) are left out while a source is conformed. Half a second
      * of the source is looked at before the first output: the players are waiting at a failover.
      */
     public List<String> conformCommand(AudioChange change) {
         List<String> cmd = new ArrayList<>(List.of(settings.ffmpegPath(), "-hide_banner", "-nostdin",
                 "-loglevel", "error", "-analyzeduration", "500000", "-probesize", "1000000",
-                "-f", "mpegts", "-i", "pipe:0", "-map", "0:v?", "-map", "0:a?", "-c:v", "copy"));
+                // Everything copied unless said otherwise: an audio stream FFmpeg counts that this proxy does not
+                // (a private type it probes as audio) must not get the container's default encoder.
+                "-f", "mpegts", "-i", "pipe:0", "-map", "0:v?", "-map", "0:a?", "-c", "copy"));
         for (int i = 0; i < change.encoders().size(); i++) {
             String encoder = change.encoders().get(i);
             cmd.add("-c:a:" + i);
