@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.testing.ConformProcesses;
 import io.sluice.testing.LiveTs;
 import io.sluice.testing.SpliceSources;
 import io.sluice.testing.TestUpstream;
@@ -209,10 +210,7 @@ public final class SpliceBench {
         long deadline = System.nanoTime() + 20_000_000_000L;
         ProcessHandle conform = null;
         while (conform == null && System.nanoTime() < deadline) {
-            conform = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
-                    .filter(h -> h.info().arguments().map(x -> List.of(x).containsAll(List.of("pipe:0", "-copyts")))
-                            .orElse(false))
-                    .findFirst().orElse(null);
+            conform = ProcessHandle.of(pid).stream().flatMap(ConformProcesses::of).findFirst().orElse(null);
             Thread.sleep(100); // bench only: polling for the process to appear, bounded by the deadline
         }
         if (conform == null) {

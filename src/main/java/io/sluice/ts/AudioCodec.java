@@ -45,27 +45,15 @@ public enum AudioCodec {
 
     /** DVB names the codec of private data by a descriptor (EN 300 468) or a registration (format identifier). */
     private static AudioCodec privateData(byte[] d) {
-        for (int i = 0; i + 1 < d.length; i += 2 + (d[i + 1] & 0xFF)) {
-            int tag = d[i] & 0xFF;
-            if (tag == 0x6A) {
+        AudioCodec codec = Descriptors.first(d, (tag, id) -> {
+            if (tag == 0x6A || "AC-3".equals(id)) {
                 return AC3;
             }
-            if (tag == 0x7A) {
+            if (tag == 0x7A || "EAC3".equals(id)) {
                 return EAC3;
             }
-            if (tag == 0x7C) {
-                return AAC;
-            }
-            if (tag == 0x05 && i + 5 < d.length) {
-                String id = new String(d, i + 2, 4, java.nio.charset.StandardCharsets.US_ASCII);
-                if (id.equals("AC-3")) {
-                    return AC3;
-                }
-                if (id.equals("EAC3")) {
-                    return EAC3;
-                }
-            }
-        }
-        return UNKNOWN;
+            return tag == 0x7C ? AAC : null;
+        });
+        return codec == null ? UNKNOWN : codec;
     }
 }

@@ -20,21 +20,18 @@ public enum EsKind {
 
     /** DVB carries AC-3, E-AC-3, DTS and AAC as private data, named by a descriptor (EN 300 468). */
     private static EsKind privateData(byte[] d) {
-        for (int i = 0; i + 1 < d.length; i += 2 + (d[i + 1] & 0xFF)) {
-            int tag = d[i] & 0xFF;
+        EsKind kind = Descriptors.first(d, (tag, id) -> {
             if (tag == 0x6A || tag == 0x7A || tag == 0x7B || tag == 0x7C) {
                 return AUDIO;
             }
-            if (tag == 0x05 && i + 5 < d.length) { // registration descriptor: format identifier
-                String id = new String(d, i + 2, 4, java.nio.charset.StandardCharsets.US_ASCII);
-                if (id.equals("AC-3") || id.equals("EAC3") || id.startsWith("DTS") || id.equals("Opus")) {
-                    return AUDIO;
-                }
-                if (id.equals("HEVC") || id.equals("VC-1")) {
-                    return VIDEO;
-                }
+            if (id == null) {
+                return null;
             }
-        }
-        return OTHER;
+            if (id.equals("AC-3") || id.equals("EAC3") || id.startsWith("DTS") || id.equals("Opus")) {
+                return AUDIO;
+            }
+            return id.equals("HEVC") || id.equals("VC-1") ? VIDEO : null;
+        });
+        return kind == null ? OTHER : kind;
     }
 }

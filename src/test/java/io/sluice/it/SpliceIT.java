@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.testing.Await;
+import io.sluice.testing.ConformProcesses;
 import io.sluice.testing.Decoders;
 import io.sluice.testing.Mpv;
 import io.sluice.testing.Player;
@@ -119,10 +120,9 @@ class SpliceIT extends SluiceIT {
         return PrometheusText.value(PrometheusText.parse(api.get("/metrics").body()), "sluice_audio_conforms");
     }
 
-    /** FFmpeg processes of this JVM (the deployed WAR's) conforming MPEG-TS from their standard input. */
+    /** Audio conforms of this JVM (the deployed WAR's). */
     private static long audioConforms() {
-        return ProcessHandle.current().descendants().filter(h -> h.info().arguments()
-                .map(a -> Arrays.asList(a).containsAll(List.of("pipe:0", "-copyts"))).orElse(false)).count();
+        return ConformProcesses.of(ProcessHandle.current()).count();
     }
 
     @Test
