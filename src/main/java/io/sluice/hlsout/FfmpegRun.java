@@ -70,7 +70,7 @@ public final class FfmpegRun {
         process = p;
         startedAt = clock.instant();
         p.getOutputStream().close();
-        DaemonThreads.named("sluice-ffmpeg-log").newThread(() -> lastError.readFrom(p)).start();
+        lastError.follow(p, "sluice-ffmpeg-log");
         DaemonThreads.named("sluice-ffmpeg-" + name).newThread(() -> run(p)).start();
     }
 
@@ -97,7 +97,7 @@ public final class FfmpegRun {
             // The pipe closed under us: a stop, or FFmpeg died; the exit code tells which.
         }
         int code = waitFor(p);
-        Exit e = new Exit(code, lastError.get(), finalSegmentNumber(), secondsStreamed());
+        Exit e = new Exit(code, lastError.afterExit(), finalSegmentNumber(), secondsStreamed());
         exit = e;
         done.countDown();
         if (!stopping) {

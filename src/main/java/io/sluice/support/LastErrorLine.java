@@ -16,6 +16,30 @@ public final class LastErrorLine {
     private static final int MAX_LENGTH = 300;
 
     private volatile String line = "";
+    private volatile Thread reader;
+
+    /** Reads {@code p}'s standard error on a daemon thread of its own named {@code threadName}. */
+    public void follow(Process p, String threadName) {
+        Thread t = DaemonThreads.named(threadName).newThread(() -> readFrom(p));
+        reader = t;
+        t.start();
+    }
+
+    /**
+     * The last line once the process has exited: waits (at most two seconds) for its standard error to be read to
+     * the end, since the line that says why it ended is often written just before it exits.
+     */
+    public String afterExit() {
+        Thread t = reader;
+        if (t != null) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return line;
+    }
 
     /** Reads {@code p}'s standard error until it closes; blocks, so it runs on a thread of its own. */
     public void readFrom(Process p) {

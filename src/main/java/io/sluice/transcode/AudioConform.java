@@ -29,9 +29,7 @@ public final class AudioConform implements Feed {
     private final List<String> command;
     private final Feed input;
     private final BodySink output;
-    /** Gives back the process slot this conform was started with; run once, when the process has exited. */
-    private final Runnable slotRelease;
-    private final AtomicBoolean slot = new AtomicBoolean(true);
+    private final ProcessSlot slot;
     private final ProcessOutput reader = new ProcessOutput();
     private final LastErrorLine lastError = new LastErrorLine();
     private volatile Process process;
@@ -45,13 +43,13 @@ public final class AudioConform implements Feed {
     private boolean inputEnded;
     private long dropped;
 
-    /** Holds a process slot taken for it; {@code slotRelease} gives it back once, when the process has exited. */
-    AudioConform(String streamId, List<String> command, Feed input, BodySink output, Runnable slotRelease) {
+    /** Holds {@code slot}, taken for it, until its process has exited. */
+    AudioConform(String streamId, List<String> command, Feed input, BodySink output, ProcessSlot slot) {
         this.streamId = streamId;
         this.command = command;
         this.input = input;
         this.output = output;
-        this.slotRelease = slotRelease;
+        this.slot = slot;
     }
 
     /** Starts FFmpeg; every outcome, a failure to start included, reaches the output sink. */
@@ -167,7 +165,7 @@ public final class AudioConform implements Feed {
                 return;
             }
             Process running = p;
-            DaemonThreads.named(threadName("log")).newThread(() -> lastError.readFrom(running)).start();
+            lastError.follow(running, threadName("log"));
             DaemonThreads.named(threadName("in")).newThread(() -> feed(running.getOutputStream())).start();
             if (!reader.copy(p.getInputStream(), output) || reader.stopped()) {
                 return; // stopped, or the relay refused the output (it was told so)
@@ -196,17 +194,12 @@ public final class AudioConform implements Feed {
             synchronized (waiting) {
                 waiting.notifyAll();
             }
-            if (p == null) {
-                giveBackSlot();
-            } else {
-                TranscoderProcess.end(p);
-                p.onExit().thenRun(this::giveBackSlot); // the slot is free when the process is gone
-            }
+            slot.releaseAfter(p);
         }
     }
 
     private UpstreamFailure failure(String what) {
-        String last = lastError.get();
+        String last = lastError.afterExit();
         return UpstreamFailure.transcoder(0, "Audio conform (FFmpeg) " + what + (last.isEmpty() ? "" : ": " + last));
     }
 
@@ -238,12 +231,6 @@ public final class AudioConform implements Feed {
             // FFmpeg is gone: its exit is reported by the reading thread
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void giveBackSlot() {
-        if (slot.compareAndSet(true, false)) {
-            slotRelease.run();
         }
     }
 }

@@ -29,21 +29,18 @@ public final class TranscoderProcess implements Feed {
     private final List<String> command;
     private final URI source;
     private final BodySink sink;
-    private final Transcoders owner;
     private final ProcessOutput output = new ProcessOutput();
     private volatile Process process;
     private final LastErrorLine lastError = new LastErrorLine();
-    /** Whether this transcoder holds one of the process slots; given back once, when its process has exited. */
-    private final java.util.concurrent.atomic.AtomicBoolean slot;
+    /** The process slot this transcoder was given, if one was free; without one it does not run. */
+    private final ProcessSlot slot;
 
-    TranscoderProcess(String streamId, List<String> command, URI source, BodySink sink, Transcoders owner,
-                      boolean hasSlot) {
+    TranscoderProcess(String streamId, List<String> command, URI source, BodySink sink, ProcessSlot slot) {
         this.streamId = streamId;
         this.command = command;
         this.source = source;
         this.sink = sink;
-        this.owner = owner;
-        this.slot = new java.util.concurrent.atomic.AtomicBoolean(hasSlot);
+        this.slot = slot;
     }
 
     /** Starts FFmpeg on its own thread; every outcome, a failure to start included, reaches the sink. */
@@ -72,7 +69,7 @@ public final class TranscoderProcess implements Feed {
     }
 
     private void run() {
-        if (!slot.get()) {
+        if (!slot.held()) {
             sink.onFailure(UpstreamFailure.transcoder(503, Transcoders.AT_CAPACITY));
             return;
         }
@@ -92,27 +89,14 @@ public final class TranscoderProcess implements Feed {
                 return;
             }
             p.getOutputStream().close();
-            Process running = p;
-            DaemonThreads.named("sluice-transcoder-log").newThread(() -> lastError.readFrom(running)).start();
+            lastError.follow(p, "sluice-transcoder-log");
             pump(p);
         } catch (IOException e) {
             if (!output.stopped()) {
                 sink.onFailure(new UpstreamFailure(UpstreamFailure.Kind.READ_ERROR, 0, "Transcoder output broke"));
             }
         } finally {
-            if (p == null) {
-                giveBackSlot();
-            } else {
-                end(p);
-                // The slot is free only when the process is gone, not when it was asked to go.
-                p.onExit().thenRun(this::giveBackSlot);
-            }
-        }
-    }
-
-    private void giveBackSlot() {
-        if (slot.compareAndSet(true, false)) {
-            owner.release();
+            slot.releaseAfter(p);
         }
     }
 
@@ -131,7 +115,7 @@ public final class TranscoderProcess implements Feed {
         if (exit == 0) {
             sink.onEnd();
         } else {
-            sink.onFailure(failure(exit, lastError.get()));
+            sink.onFailure(failure(exit, lastError.afterExit()));
         }
     }
 

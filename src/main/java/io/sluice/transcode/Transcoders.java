@@ -31,7 +31,8 @@ public class Transcoders {
      * slot the transcoder's start reports a local refusal (503) instead of running.
      */
     public TranscoderProcess process(String streamId, URI source, StreamSpec spec, BodySink sink) {
-        return new TranscoderProcess(streamId, ffmpeg.command(source, spec), source, sink, this, acquire());
+        return new TranscoderProcess(streamId, ffmpeg.command(source, spec), source, sink,
+                new ProcessSlot(acquire(), this::release));
     }
 
     /**
@@ -43,7 +44,8 @@ public class Transcoders {
         if (!ffmpeg.availableNow() || !take(conforming, settings.spliceConformMaxProcesses())) {
             return null;
         }
-        return new AudioConform(streamId, ffmpeg.conformCommand(change), input, output, conforming::decrementAndGet);
+        return new AudioConform(streamId, ffmpeg.conformCommand(change), input, output,
+                new ProcessSlot(true, conforming::decrementAndGet));
     }
 
     /** Audio conforms running now. */

@@ -193,7 +193,7 @@ class AudioConformTest {
         // Reads a little of its input, says why it gives up and dies: as FFmpeg does on a source it cannot read.
         AudioConform a = new AudioConform("crashing", java.util.List.of("sh", "-c",
                 "head -c 1000 >/dev/null; echo 'Invalid data found when processing input' >&2; exit 1"),
-                source, relay, slots::decrementAndGet);
+                source, relay, new ProcessSlot(true, slots::decrementAndGet));
         a.start();
         a.input(ByteBuffer.wrap(SpliceSources.backup(), 0, 64 * 1024));
         Await.until("the failure reported", Duration.ofSeconds(10), () -> relay.failure.get() != null);
